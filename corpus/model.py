@@ -1,0 +1,151 @@
+"""The object model every later stage shares: Document → Page → blocks, and Facts.
+
+Amounts are `Decimal` end to end. Geometry (bbox) is in PDF points and is the
+only place floats appear; it never feeds arithmetic on amounts.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+Kind = Literal["决算", "预算", "other"]
+Source = Literal["table", "text"]
+
+
+class BBox(BaseModel):
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class Cell(BaseModel):
+    """One grid cell. `text` is as printed (whitespace inside CJK runs removed)."""
+
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    page: int
+    bbox: BBox | None = None
+
+
+class Table(BaseModel):
+    kind: Literal["table"] = "table"
+    id: str
+    title: str = ""
+    unit: str | None = None
+    pages: list[int]
+    header_rows: list[list[Cell]] = Field(default_factory=list)
+    body_rows: list[list[Cell]] = Field(default_factory=list)
+    note: str = ""
+
+    @property
+    def n_cols(self) -> int:
+        return max((len(r) for r in self.header_rows + self.body_rows), default=0)
+
+    def header_path(self, col: int) -> list[str]:
+        """Column name as a path across header levels, merged cells repeated, duplicates dropped."""
+        path: list[str] = []
+        for row in self.header_rows:
+            for cell in row:
+                if cell.col <= col < cell.col + cell.colspan and cell.text and cell.text not in path:
+                    path.append(cell.text)
+        return path
+
+    def grid(self) -> list[list[str]]:
+        """Header and body rows as plain strings, merged areas left blank."""
+        width = self.n_cols
+        out = []
+        for row in self.header_rows + self.body_rows:
+            line = [""] * width
+            for cell in row:
+                if cell.col < width:
+                    line[cell.col] = cell.text
+            out.append(line)
+        return out
+
+
+class Paragraph(BaseModel):
+    kind: Literal["paragraph"] = "paragraph"
+    text: str
+    heading_path: list[str] = Field(default_factory=list)
+    start: int
+    end: int
+
+
+Block = Annotated[Paragraph | Table, Field(discriminator="kind")]
+
+
+class Page(BaseModel):
+    number: int
+    text: str
+    blocks: list[Block] = Field(default_factory=list)
+    has_text_layer: bool = True
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [b for b in self.blocks if isinstance(b, Table)]
+
+
+class Document(BaseModel):
+    id: str
+    path: str
+    name: str
+    title: str = ""
+    department: str = ""
+    year: int | None = None
+    kind: Kind = "other"
+    pages: list[Page]
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def tables(self) -> list[Table]:
+        return [t for p in self.pages for t in p.tables]
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        return [para for p in self.pages for para in p.paragraphs]
+
+
+class Amount(BaseModel):
+    """A number as printed plus what it means: unit, kind, and its value in yuan for money."""
+
+    value: Decimal
+    printed: str
+    unit: str | None = None
+    kind: Literal["money", "percent", "count", "number"] = "number"
+    approx: bool = False
+    yuan: Decimal | None = None
+
+
+class Fact(BaseModel):
+    doc_id: str
+    label: str
+    label_path: list[str]
+    subject: str = ""
+    code: str | None = None
+    period: int | None = None
+    measure: str = ""
+    value: Decimal
+    printed: str
+    unit: str | None = None
+    kind: Literal["money", "percent", "count", "number"] = "number"
+    approx: bool = False
+    yuan: Decimal | None = None
+    page: int
+    source: Source
+    quote: str
+    table_id: str | None = None
+    row: int | None = None
+    col: int | None = None
+    start: int | None = None
+    end: int | None = None
