@@ -21,8 +21,8 @@ MONEY_UNITS: dict[str, Decimal] = {
     "亿元": Decimal(100000000),
 }
 COUNT_WORDS = (
-    "批次", "人次", "件次", "台（套）", "台(套)", "辆", "人", "名", "个", "台", "次", "份", "件", "条", "套", "篇", "项",
-    "家", "户", "所", "处",
+    "批次", "人次", "件次", "台（套）", "台(套)", "辆", "人", "名", "个", "台", "次",
+    "份", "件", "条", "套", "篇", "项", "家", "户", "所", "处",
 )
 MISSING = {"", "-", "—", "--", "——", "－", "/", "无", "…", "...", "——————"}
 
@@ -94,7 +94,12 @@ def unit_in(text: str) -> str | None:
 def to_yuan(value: Decimal, unit: str | None) -> Decimal | None:
     if unit not in MONEY_UNITS:
         return None
-    return (value * MONEY_UNITS[unit]).normalize() if value else Decimal(0)
+    return plain(value * MONEY_UNITS[unit])
+
+
+def plain(value: Decimal) -> Decimal:
+    """Drop trailing zeros without scientific notation: 14300.00 → 14300, 1.50 → 1.5."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def classify(unit: str | None) -> str:
@@ -151,6 +156,6 @@ def _amount_from_match(m: re.Match[str], printed: str) -> Amount:
     if mult and unit == "元":
         unit = mult + unit  # "54.39万元": the value stays as printed, in 万元
     elif mult:
-        value = (value * _MULTIPLIER[mult]).normalize()  # "1.8万余条" is about 18000 条
+        value = plain(value * _MULTIPLIER[mult])  # "1.8万余条" is about 18000 条
     approx = bool(m.group("approx1") or m.group("approx2") or m.group("cmp"))
     return make_amount(value, printed, unit, approx)

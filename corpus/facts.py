@@ -1,0 +1,158 @@
+"""Documents → Facts: every numeric table cell and every amount in the narrative.
+
+A fact says what was measured (label path), when (period), how (measure:
+决算数, 预算数, 增减额, 增减率, 占比 …) and how much (exact Decimal + unit), with
+provenance precise enough to highlight it: page and cell, or page and span.
+"""
+
+from __future__ import annotations
+
+import re
+
+from corpus.model import Document, Fact, Table
+from corpus.numbers import is_code, is_missing, parse_cell, unit_in
+from corpus.sentences import paragraph_facts
+
+
+def document_facts(doc: Document) -> list[Fact]:
+    facts: list[Fact] = []
+    for page in doc.pages:
+        for block in page.blocks:
+            if isinstance(block, Table):
+                facts.extend(table_facts(doc, block))
+            else:
+                facts.extend(paragraph_facts(doc, page.number, block))
+    return facts
+
+
+def header_measure(path: list[str], kind: str) -> str:
+    """The measure a column header names; the document's own kind when it names none."""
+    text = "".join(path)
+    for words, measure in (
+        (("增减率", "增长率", "变动率", "增幅"), "增减率"),
+        (("增减额", "增减", "比上年增", "比上年减"), "增减额"),
+        (("占比", "比重", "结构", "完成率", "执行率"), "占比"),
+        (("调整预算",), "调整预算数"),
+        (("执行数", "执行额", "执行"), "执行数"),
+        (("决算",), "决算数"),
+        (("上年", "上年度"), "上年数"),
+        (("预算",), "预算数"),
+    ):
+        if any(w in text for w in words):
+            return measure
+    return {"决算": "决算数", "预算": "预算数"}.get(kind, "")
+
+
+def header_period(path: list[str], year: int | None) -> int | None:
+    text = "".join(path)
+    m = re.search(r"(20\d{2})\s*年", text)
+    if m:
+        return int(m.group(1))
+    if year and ("上年" in text or "上一年" in text):
+        return year - 1
+    return year
+
+
+def _header_unit(texts: list[str]) -> str | None:
+    for text in texts:
+        unit = unit_in(text)
+        if unit:
+            return unit
+    joined = "".join(texts)
+    if "%" in joined or "％" in joined or joined.endswith("率"):
+        return "%"
+    return None
+
+
+def _is_amount(text: str) -> bool:
+    return not is_missing(text) and not is_code(text) and parse_cell(text) is not None
+
+
+def table_facts(doc: Document, table: Table) -> list[Fact]:
+    """One fact per numeric body cell, labelled by its row label(s), codes and header path."""
+    facts: list[Fact] = []
+    section_headers: dict[int, str] = {}  # header-like rows inside the body (seed tables)
+    inherited: dict[int, str] = {}
+    for row in table.body_rows:
+        cells = sorted(row, key=lambda c: c.col)
+        amounts = [c for c in cells if _is_amount(c.text) and not _is_code_cell(c.text, cells, c.col)]
+        if not amounts:
+            section_headers = {c.col: c.text for c in cells if c.text} if len(cells) > 1 else section_headers
+            for c in cells:
+                if c.text:
+                    inherited[c.col] = c.text
+            continue
+        quote = " | ".join(c.text for c in cells if c.text)
+        codes = [c.text.replace(" ", "") for c in cells if is_code(c.text) and _is_code_cell(c.text, cells, c.col)]
+        code = "".join(codes) or None
+        for cell in amounts:
+            labels = _row_labels(cells, cell.col, amounts, inherited)
+            if labels and any(w in labels[-1] for w in ("编码", "代码", "编号")):
+                continue  # an identifier printed as a number is not an amount
+            header = table.header_path(cell.col) or (
+                [section_headers[cell.col]] if cell.col in section_headers else []
+            )
+            unit = _header_unit(header) or _header_unit(labels) or table.unit
+            amount = parse_cell(cell.text, unit)
+            if amount is None:
+                continue
+            path = [x for x in [table.title, code, *labels, *header] if x]
+            facts.append(
+                Fact(
+                    doc_id=doc.id,
+                    label=" › ".join(path),
+                    label_path=path,
+                    subject=labels[-1] if labels else table.title,
+                    code=code,
+                    period=header_period(header, doc.year),
+                    measure=header_measure(header, doc.kind) if amount.kind == "money" else
+                    ("占比" if amount.kind == "percent" else "数量"),
+                    value=amount.value,
+                    printed=amount.printed,
+                    unit=amount.unit,
+                    kind=amount.kind,
+                    approx=amount.approx,
+                    yuan=amount.yuan,
+                    page=cell.page,
+                    source="table",
+                    quote=quote,
+                    table_id=table.id,
+                    row=cell.row,
+                    col=cell.col,
+                )
+            )
+        for c in cells:
+            if c.text and not _is_amount(c.text):
+                inherited[c.col] = c.text
+    return facts
+
+
+def _is_code_cell(text: str, cells: list, col: int) -> bool:
+    """A code is a code-shaped number left of the row's first text label."""
+    if not is_code(text):
+        return False
+    first_label = next((c.col for c in cells if c.text and not is_code(c.text) and parse_cell(c.text) is None), None)
+    return first_label is None or col < first_label or len(text.replace(" ", "")) == 7
+
+
+def _row_labels(cells: list, col: int, amounts: list, inherited: dict[int, str]) -> list[str]:
+    """Text cells between the previous amount and this one; else the row's leading labels.
+
+    In two-column layouts (收入 | 决算数 | 支出 | 决算数) each amount has its own label.
+    """
+    amount_cols = [a.col for a in amounts]
+    prev = max((c for c in amount_cols if c < col), default=-1)
+
+    def labels_between(lo: int, hi: int) -> list[str]:
+        return [
+            c.text for c in cells
+            if lo < c.col < hi and c.text and not is_code(c.text) and parse_cell(c.text) is None
+        ]
+
+    own = labels_between(prev, col)
+    if own:
+        lead = labels_between(-1, col) if prev == -1 else own
+        if prev == -1 and len(lead) == 1 and cells and not cells[0].text and 0 in inherited:
+            return [inherited[0], *lead]  # merged first column (seed tables): keep its group name
+        return lead
+    return labels_between(-1, min(amount_cols))
