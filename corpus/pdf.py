@@ -1,0 +1,529 @@
+"""PDF reports → pages of narrative paragraphs and ruled tables, in reading order.
+
+Two parsers, for speed: PDFium (C, ~300 pages/s) reads every page's characters,
+and only pages with ruling paths also go through pdfplumber (pdfminer, ~25
+pages/s), whose lattice table finder is what FORMATS.md measured. On those pages
+pdfplumber's characters are used throughout so table and text coordinates agree.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from corpus.errors import DqaError
+from corpus.model import BBox, Block, Cell, Page, Table
+from corpus.numbers import is_code, parse_decimal, unit_in
+from corpus.paragraphs import HeadingTracker, clean_line, lines_to_paragraphs
+
+_MIN_RULING_PATHS = 2  # one path is a header rule or an underline; no table in the corpus has fewer
+_WORD_GRID = {"snap_tolerance": 6, "join_tolerance": 6}  # Word-built grids of tiny rects (FORMATS §F)
+_FOOTER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,3}(?:\s*页)?[-—–－\s]*$")
+_BODY_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+[、.．]\D)")
+_CAPTION_START = re.compile(r"^(?:编制单位|单位|部门)\s*[:：]")
+_TOTAL = ("合计", "总计")
+_CAPTION_TAIL = re.compile(r"\s*(?:编制单位|单位|部门)\s*[:：].*$")
+_CJK = re.compile(r"[\u3400-\u9fff（）“”：，、]")
+_OPEN_ERRORS = {
+    pdfium_c.FPDF_ERR_PASSWORD: "encrypted PDF (password required)",
+    pdfium_c.FPDF_ERR_SECURITY: "encrypted PDF (unsupported security handler)",
+    pdfium_c.FPDF_ERR_FORMAT: "not a valid PDF (file is damaged)",
+    pdfium_c.FPDF_ERR_FILE: "cannot open the file",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    """One character with its box in top-down page coordinates."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+@dataclass(slots=True)
+class RawCell:
+    """A grid cell before header/body split: position, span, box and text lines."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    bbox: tuple[float, float, float, float]
+    lines: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return join_cell_lines(self.lines)
+
+
+@dataclass(slots=True)
+class Grid:
+    """One table found on one page: its cells by row, and its column x-positions."""
+
+    bbox: tuple[float, float, float, float]
+    xs: list[float]
+    tops: list[float]
+    rows: list[list[RawCell]]
+
+
+def pdf_to_pages(path: Path) -> list[Page]:
+    """Every page of a PDF; raises DqaError for files PDFium cannot open."""
+    doc = _open(path)
+    try:
+        if len(doc) == 0:
+            raise DqaError("the PDF has no pages", path)
+        return _Reader(path, doc).read()
+    finally:
+        doc.close()
+
+
+def _open(path: Path) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        raise DqaError(_OPEN_ERRORS.get(e.err_code, f"cannot open the PDF ({e})"), path) from None
+
+
+class _Reader:
+    """Walks the pages of one document, carrying headings and the open table across pages."""
+
+    def __init__(self, path: Path, doc: pdfium.PdfDocument) -> None:
+        self.path = path
+        self.doc = doc
+        self.headings = HeadingTracker()
+        self.last_table: Table | None = None
+        self.last_xs: list[float] = []
+        self._plumber: Any = None
+        self._plumber_failed = False
+
+    def read(self) -> list[Page]:
+        try:
+            return [self._page(i) for i in range(len(self.doc))]
+        finally:
+            if self._plumber is not None:
+                self._plumber.close()
+
+    def _page(self, index: int) -> Page:
+        number = index + 1
+        page = self.doc[index]
+        try:
+            text_page = page.get_textpage()
+            n_chars = text_page.count_chars()
+            if n_chars == 0:
+                return Page(number=number, text="", has_text_layer=not _has_images(page))
+            grids: list[Grid] = []
+            glyphs = None
+            if _count_paths(page) >= _MIN_RULING_PATHS or page.get_rotation():
+                glyphs, grids = self._plumber_page(index)
+            if glyphs is None:
+                glyphs = _pdfium_glyphs(text_page, n_chars, page.get_height())
+            text_page.close()
+            return self._compose(number, glyphs, grids, page.get_height())
+        finally:
+            page.close()
+
+    def _plumber_page(self, index: int) -> tuple[list[Glyph] | None, list[Grid]]:
+        """Characters and tables from pdfplumber; (None, []) if pdfminer cannot parse the page."""
+        if self._plumber_failed:
+            return None, []
+        try:
+            if self._plumber is None:
+                self._plumber = pdfplumber.open(self.path)
+            page = self._plumber.pages[index]
+            try:
+                glyphs = [Glyph(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars]
+                return glyphs, _find_grids(page, glyphs)
+            finally:
+                page.close()
+        except Exception:  # pdfminer fails in many ways on odd files; PDFium's text is the fallback
+            self._plumber_failed = self._plumber is None
+            return None, []
+
+    def _compose(self, number: int, glyphs: list[Glyph], grids: list[Grid], height: float) -> Page:
+        """Interleave prose and tables top to bottom; prose lines above a table give its title."""
+        boxes = [g.bbox for g in grids]
+        prose_glyphs = [g for g in glyphs if not _inside_any(g, boxes)]
+        lines = _drop_footer(build_lines(prose_glyphs), height)
+        blocks: list[Block] = []
+        parts: list[str] = []
+        pending: list[Line] = []
+        offset = 0
+
+        def flush() -> None:
+            nonlocal offset
+            part, paragraphs = lines_to_paragraphs([x.text for x in pending], self.headings, join_wrapped=True)
+            pending.clear()
+            if not part:
+                return
+            for p in paragraphs:
+                p.start += offset
+                p.end += offset
+            blocks.extend(paragraphs)
+            parts.append(part)
+            offset += len(part) + 1
+
+        li = 0
+        for n, grid in enumerate(sorted(grids, key=lambda g: g.bbox[1]), start=1):
+            while li < len(lines) and lines[li].top < grid.bbox[1]:
+                pending.append(lines[li])
+                li += 1
+            title, unit = _caption(pending, grid.bbox[1])
+            flush()
+            table = self._table(grid, f"p{number}t{n}", number, title, unit, first=n == 1)
+            if table is not None:
+                blocks.append(table)
+        pending.extend(lines[li:])
+        flush()
+        return Page(number=number, text="\n".join(parts), blocks=blocks)
+
+    def _table(self, grid: Grid, table_id: str, page: int, title: str, unit: str | None, first: bool) -> Table | None:
+        """A new Table, or None when the grid was empty or continued the previous page's table."""
+        rows = [r for r in grid.rows if any(c.text for c in r)]
+        if rows and len(rows[0]) == 1 and rows[0][0].colspan * 2 >= len(grid.xs):
+            head = rows[0][0]
+            if "表" in head.text or unit_in(head.text):  # Jiangsu: title, label and unit in cell [0][0]
+                title = title or clean_line(head.lines[0])
+                unit = unit or unit_in(head.text)
+                rows = rows[1:]
+        while rows and _is_caption_row(rows[0]):
+            unit = unit or unit_in("".join(c.text for c in rows[0]))
+            rows = rows[1:]
+        if not rows:
+            return None
+        header, body = split_header(rows)
+        if first and not title and self.last_table is not None and (not header or self._repeats(header)):
+            self._continue(body, grid, page)
+            return None
+        table = Table(id=table_id, title=title, unit=unit, pages=[page])
+        table.header_rows = _renumber(header, 0, page)
+        table.body_rows = _renumber(body, len(header), page)
+        self.last_table, self.last_xs = table, grid.xs
+        return table
+
+    def _repeats(self, header: list[list[RawCell]]) -> bool:
+        """True when a page repeats the previous table's header rows (Excel print titles)."""
+        assert self.last_table is not None
+        old = [[c.text for c in r] for r in self.last_table.header_rows]
+        return old == [[c.text for c in r] for r in header]
+
+    def _continue(self, body: list[list[RawCell]], grid: Grid, page: int) -> None:
+        """Append a continuation page's rows, re-mapping columns by x when the count differs."""
+        table = self.last_table
+        assert table is not None
+        if len(grid.xs) != len(self.last_xs):
+            for row in body:
+                for cell in row:
+                    _realign(cell, self.last_xs)
+        start = len(table.header_rows) + len(table.body_rows)
+        table.body_rows.extend(_renumber(body, start, page))
+        if page not in table.pages:
+            table.pages.append(page)
+
+
+def _realign(cell: RawCell, xs: list[float]) -> None:
+    """Give a cell the column index and span of the previous table's columns under it."""
+    x0, _, x1, _ = cell.bbox
+    col = min(range(len(xs)), key=lambda i: abs(xs[i] - x0))
+    cell.col = col
+    cell.colspan = max(1, sum(1 for x in xs[col:] if x < x1 - 2))
+
+
+def _is_caption_row(row: list[RawCell]) -> bool:
+    """A row inside the grid that only says who and in what unit: "部门： X | 单位：万元"."""
+    texts = [c.text for c in row if c.text]
+    return any(_CAPTION_START.match(t) for t in texts) and not any(_is_amount(t) for t in texts)
+
+
+def _renumber(rows: list[list[RawCell]], start: int, page: int) -> list[list[Cell]]:
+    out = []
+    for r, row in enumerate(rows, start=start):
+        out.append(
+            [
+                Cell(
+                    row=r,
+                    col=c.col,
+                    text=c.text,
+                    rowspan=c.rowspan,
+                    colspan=c.colspan,
+                    page=page,
+                    bbox=BBox(x0=c.bbox[0], top=c.bbox[1], x1=c.bbox[2], bottom=c.bbox[3]),
+                )
+                for c in row
+            ]
+        )
+    return out
+
+
+# ---------------------------------------------------------------- header rows
+
+
+def _is_amount(text: str) -> bool:
+    return parse_decimal(text) is not None
+
+
+def split_header(rows: list[list[RawCell]]) -> tuple[list[list[RawCell]], list[list[RawCell]]]:
+    """Leading rows with no amounts and no body labels are the header; a fused 合计 row is split.
+
+    A row that has blank cells where later rows print amounts is a data row with
+    nothing filled in ("结余分配 | "), not a header.
+    """
+    amount_cols = {c.col for r in rows for c in r if _is_amount(c.text)} or {
+        c.col for r in rows for c in r if c.col > 0
+    }
+    n = 0
+    while n < len(rows) and _is_header_row(rows[n], amount_cols):
+        n += 1
+    header, body = rows[:n], rows[n:]
+    if header and body:
+        fused = _split_fused_total(body[0])
+        if fused:
+            header, body = [*header, fused[0]], [fused[1], *body[1:]]
+    return header, body
+
+
+def _is_header_row(row: list[RawCell], amount_cols: set[int]) -> bool:
+    for cell in row:
+        text = cell.text
+        if _is_amount(text) or _BODY_LABEL.match(text) or (not text and cell.col in amount_cols):
+            return False
+    return True
+
+
+def _split_fused_total(row: list[RawCell]) -> tuple[list[RawCell], list[RawCell]] | None:
+    """["类","款","项","合计","266,783.56",…] → header ["类","款","项"] + body ["合计", amounts]."""
+    total = next((i for i, c in enumerate(row) if c.text in _TOTAL), None)
+    if not total:
+        return None
+    before = row[:total]
+    if not all(c.text and not _is_amount(c.text) and not is_code(c.text) for c in before):
+        return None
+    label = row[total]
+    first = before[0]
+    merged = RawCell(
+        row=label.row,
+        col=first.col,
+        rowspan=label.rowspan,
+        colspan=label.col + label.colspan - first.col,
+        bbox=(first.bbox[0], label.bbox[1], label.bbox[2], label.bbox[3]),
+        lines=label.lines,
+    )
+    return before, [merged, *row[total + 1 :]]
+
+
+# ---------------------------------------------------------------- captions
+
+
+def _caption(lines: list[Line], table_top: float) -> tuple[str, str | None]:
+    """The nearest short line naming a 表 above the table, and the unit caption near it."""
+    near = [x for x in lines[-6:] if table_top - x.bottom < 120]
+    title = ""
+    unit = None
+    for i in range(len(near) - 1, -1, -1):
+        text = clean_line(near[i].text)
+        unit = unit or unit_in(text)
+        if "表" in text and len(text) <= 60 and not text.endswith("。") and not text.startswith("注"):
+            title = _CAPTION_TAIL.sub("", _title_with_fragments(near, i))
+            break
+    if unit is None:
+        unit = unit_in("".join(clean_line(x.text) for x in near))  # "单位：万" / "元"
+    return title, unit
+
+
+def _title_with_fragments(lines: list[Line], i: int) -> str:
+    """Glue a title to fragments printed on their own line just above it ("2024", "“三公”")."""
+    text = clean_line(lines[i].text)
+    j = i - 1
+    while j >= 0 and lines[i].top - lines[j].bottom < 12:
+        frag = clean_line(lines[j].text)
+        if len(frag) > 8 or unit_in(frag):
+            break
+        text = frag + text
+        j -= 1
+    return text
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _find_grids(page: Any, glyphs: list[Glyph]) -> list[Grid]:
+    """Ruled tables via pdfplumber's lattice finder, with cell texts from our glyphs."""
+    tables = page.find_tables()
+    if any(_mostly_covered(t) for t in tables):
+        tables = page.find_tables(_WORD_GRID)
+    grids = [_grid(t) for t in tables]
+    grids = [g for g in grids if g.rows]
+    _fill(grids, glyphs)
+    return grids
+
+
+def _mostly_covered(table: Any) -> bool:
+    rows = table.rows
+    total = sum(len(r.cells) for r in rows)
+    covered = sum(1 for r in rows for c in r.cells if c is None)
+    return total > 200 and covered > 0.4 * total
+
+
+def _grid(table: Any) -> Grid:
+    cells = table.cells
+    xs = sorted({round(c[0], 1) for c in cells})
+    tops = sorted({round(c[1], 1) for c in cells})
+    by_row: dict[int, list[RawCell]] = {}
+    for x0, top, x1, bottom in cells:
+        r = tops.index(round(top, 1))
+        c = xs.index(round(x0, 1))
+        colspan = max(1, sum(1 for x in xs[c:] if x < x1 - 1))
+        rowspan = max(1, sum(1 for t in tops[r:] if t < bottom - 1))
+        by_row.setdefault(r, []).append(RawCell(r, c, rowspan, colspan, (x0, top, x1, bottom)))
+    rows = [sorted(by_row[r], key=lambda cell: cell.col) for r in sorted(by_row)]
+    return Grid(bbox=table.bbox, xs=xs, tops=tops, rows=rows)
+
+
+def _fill(grids: list[Grid], glyphs: list[Glyph]) -> None:
+    """Put each glyph in the cell that holds its centre, then build each cell's lines."""
+    for grid in grids:
+        owner: dict[tuple[int, int], RawCell] = {}
+        tops, xs = grid.tops, grid.xs
+        for row in grid.rows:
+            for cell in row:
+                for r in range(cell.row, cell.row + cell.rowspan):
+                    for c in range(cell.col, cell.col + cell.colspan):
+                        owner[r, c] = cell
+        members: dict[int, list[Glyph]] = {}
+        x0, top, x1, bottom = grid.bbox
+        for g in glyphs:
+            cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+            if x0 <= cx <= x1 and top <= cy <= bottom:
+                cell = owner.get((bisect_right(tops, cy) - 1, bisect_right(xs, cx) - 1))
+                if cell is not None:
+                    members.setdefault(id(cell), []).append(g)
+        for row in grid.rows:
+            for cell in row:
+                cell.lines = [x.text for x in build_lines(members.get(id(cell), []))]
+
+
+def join_cell_lines(lines: list[str]) -> str:
+    """Wrapped lines of one cell: CJK joins without a space, Latin words with one."""
+    out = ""
+    for raw in lines:
+        line = clean_line(raw)
+        if not line:
+            continue
+        if out and not (_CJK.match(out[-1]) or _CJK.match(line[0])):
+            out += " "
+        out += line
+    return out
+
+
+# ---------------------------------------------------------------- lines of text
+
+
+def build_lines(glyphs: Iterable[Glyph]) -> list[Line]:
+    """Group glyphs into lines by vertical overlap with the line's first glyph.
+
+    Overlap (not equal tops) keeps Times digits set 4.9 pt below the CJK baseline
+    on the line they belong to (FORMATS.md pitfall 1).
+    """
+    groups: list[tuple[float, float, list[Glyph]]] = []
+    for g in sorted(glyphs, key=lambda g: (g.top, g.x0)):
+        height = max(g.bottom - g.top, 0.1)
+        for i in range(len(groups) - 1, max(len(groups) - 3, -1), -1):
+            top, bottom, members = groups[i]
+            if min(bottom, g.bottom) - max(top, g.top) >= 0.5 * min(height, bottom - top):
+                members.append(g)
+                break
+        else:
+            groups.append((g.top, g.bottom, [g]))
+    lines = [_line(members) for _, _, members in groups]
+    return [x for x in lines if x.text]
+
+
+def _line(members: list[Glyph]) -> Line:
+    members.sort(key=lambda g: g.x0)
+    parts: list[str] = []
+    prev: Glyph | None = None
+    for g in members:
+        if g.text.isspace():
+            continue
+        if prev is not None:
+            if g.text == prev.text and abs(g.x0 - prev.x0) < 1:
+                continue  # overprinted duplicate
+            if g.x0 - prev.x1 > 0.25 * (g.bottom - g.top):
+                parts.append(" ")
+        parts.append(g.text)
+        prev = g
+    return Line(
+        text="".join(parts).strip(),
+        x0=min(g.x0 for g in members),
+        top=min(g.top for g in members),
+        x1=max(g.x1 for g in members),
+        bottom=max(g.bottom for g in members),
+    )
+
+
+def _drop_footer(lines: list[Line], height: float) -> list[Line]:
+    """A lone page number at the foot of the page is not part of any sentence (pitfall 8)."""
+    lines = sorted(lines, key=lambda x: x.top)
+    if lines and lines[-1].top > 0.85 * height and _FOOTER.match(lines[-1].text):
+        return lines[:-1]
+    return lines
+
+
+def _inside_any(g: Glyph, boxes: list[tuple[float, float, float, float]]) -> bool:
+    cx, cy = (g.x0 + g.x1) / 2, (g.top + g.bottom) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+# ---------------------------------------------------------------- PDFium
+
+
+def _count_paths(page: pdfium.PdfPage) -> int:
+    return sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3))
+
+
+def _has_images(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+
+
+def _pdfium_glyphs(text_page: pdfium.PdfTextPage, n_chars: int, height: float) -> list[Glyph]:
+    """Characters with a box of one font size around the baseline, like pdfminer's.
+
+    PDFium's own boxes hug each glyph, so CJK and digits on one line get different
+    heights; the baseline and font size are what line grouping needs.
+    """
+    raw = text_page.raw
+    x = pdfium_c.FS_RECTF()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    glyphs = []
+    for i in range(n_chars):
+        if pdfium_c.FPDFText_IsGenerated(raw, i):
+            continue
+        code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if code in (0, 0xFFFE, 0xFFFF):
+            continue
+        pdfium_c.FPDFText_GetLooseCharBox(raw, i, x)
+        pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
+        size = pdfium_c.FPDFText_GetFontSize(raw, i) or 10.0
+        base = height - oy.value
+        glyphs.append(Glyph(chr(code), x.left, base - 0.85 * size, x.right, base + 0.15 * size))
+    return glyphs
