@@ -1,0 +1,174 @@
+"""Bring an index up to date with files on disk: add new and changed, drop deleted.
+
+Parsing is the slow part, so it runs in a pool of PARSE_WORKERS processes while
+the main process embeds and writes. Unchanged files are skipped on mtime+size,
+then on the content hash. One bad file is reported and the rest go on.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from corpus.errors import DqaError
+from corpus.model import Document, Fact
+from corpus.reader import SUPPORTED, content_id, read_document
+from index.chunks import Chunk, document_chunks
+from index.embed import load_embedder
+from index.store import Store
+
+PARSE_WORKERS = 2
+SAVE_EVERY_S = 30.0
+
+
+class BuildReport(BaseModel):
+    added: list[str] = Field(default_factory=list)
+    unchanged: int = 0
+    removed: list[str] = Field(default_factory=list)
+    failed: list[tuple[str, str]] = Field(default_factory=list)
+    repaired: tuple[int, int] = (0, 0)
+
+
+class Parsed(BaseModel):
+    """What a worker hands back: JSON across the process boundary, validated on arrival."""
+
+    doc: Document
+    facts: list[Fact]
+    chunks: list[Chunk]
+
+
+def index_paths(
+    paths: list[str | Path], index_dir: str | Path, model: str | None = None, console: Console | None = None
+) -> BuildReport:
+    """Index files and directories into `index_dir`; raises DqaError only for a model mismatch."""
+    console = console or Console(stderr=True)
+    report = BuildReport()
+    store = Store(index_dir)
+    try:
+        recorded = store.model()
+        embedder = load_embedder(model or (recorded[0] if recorded else None))
+        store.check_model(embedder.name, embedder.dim)
+        report.repaired = store.repair(embedder.encode)
+        files, roots = _collect(paths, report)
+        _drop_deleted(store, roots, files, report)
+        todo = [f for f in files if _needs_parse(store, f, report)]
+        with _progress(console) as progress:
+            task = progress.add_task("indexing", total=len(todo))
+            last_save = time.monotonic()
+            for path, parsed, error in _parse_all(todo):
+                progress.advance(task)
+                if parsed is None:
+                    report.failed.append((path, error or "unknown error"))
+                    progress.console.print(f"[red]failed[/red] {path}: {error}", highlight=False)
+                    continue
+                stat = os.stat(path)
+                vectors = embedder.encode([c.text for c in parsed.chunks])
+                store.add_document(parsed.doc, parsed.chunks, parsed.facts, vectors, stat.st_mtime, stat.st_size)
+                report.added.append(path)
+                if time.monotonic() - last_save > SAVE_EVERY_S:
+                    store.save_vectors()
+                    last_save = time.monotonic()
+        if todo or report.removed:
+            store.save_vectors()
+    finally:
+        store.close()
+    return report
+
+
+def _progress(console: Console) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=True,
+    )  # fmt: skip
+
+
+def _collect(paths: list[str | Path], report: BuildReport) -> tuple[list[str], list[str]]:
+    """Supported files under the given paths (hidden folders skipped) and the folders walked."""
+    files: list[str] = []
+    roots: list[str] = []
+    for given in paths:
+        path = Path(given).resolve()
+        if path.is_dir():
+            roots.append(str(path))
+            files += sorted(
+                str(p) for p in path.rglob("*")
+                if p.is_file() and p.suffix.lower() in SUPPORTED
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )  # fmt: skip
+        elif path.is_file():
+            files.append(str(path))
+        else:
+            report.failed.append((str(given), "no such file or directory"))
+    return list(dict.fromkeys(files)), roots
+
+
+def _drop_deleted(store: Store, roots: list[str], files: list[str], report: BuildReport) -> None:
+    """Documents whose file was under an indexed folder and is gone now."""
+    present = set(files)
+    for row in store.documents():
+        inside = any(row["path"].startswith(root + os.sep) for root in roots)
+        if inside and row["path"] not in present and not os.path.exists(row["path"]):
+            store.remove_document(row["id"])
+            report.removed.append(row["path"])
+
+
+def _needs_parse(store: Store, path: str, report: BuildReport) -> bool:
+    """False for a file the index already has: same mtime and size, or else the same content."""
+    stat = os.stat(path)
+    row = store.db.execute("SELECT id, mtime, size FROM documents WHERE path = ?", (path,)).fetchone()
+    if row is not None and row["mtime"] == stat.st_mtime and row["size"] == stat.st_size:
+        report.unchanged += 1
+        return False
+    digest = content_id(Path(path).read_bytes())
+    same = store.db.execute("SELECT path FROM documents WHERE id = ?", (digest,)).fetchone()
+    if same is not None and (same["path"] == path or not os.path.exists(same["path"])):
+        store.touch(digest, path, stat.st_mtime, stat.st_size)  # touched or moved, content unchanged
+        report.unchanged += 1
+        return False
+    if same is not None:
+        report.failed.append((path, f"same content as {same['path']}, which is indexed already"))
+        return False
+    return True
+
+
+def _parse_all(paths: list[str]):  # type: ignore[no-untyped-def]
+    """Yield (path, Parsed | None, error) as the workers finish, in completion order."""
+    if not paths:
+        return
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding BLAS/torch threads
+    with context.Pool(min(PARSE_WORKERS, len(paths))) as pool:
+        for path, payload, error in pool.imap_unordered(parse_file, paths):
+            yield path, (Parsed.model_validate_json(payload) if payload else None), error
+
+
+def parse_file(path: str) -> tuple[str, str | None, str | None]:
+    """Worker: read, extract facts and chunk one file; returns (path, Parsed JSON, error)."""
+    try:
+        doc = read_document(path)
+        facts = _facts(doc)
+        return path, Parsed(doc=doc, facts=facts, chunks=document_chunks(doc, facts)).model_dump_json(), None
+    except DqaError as exc:
+        return path, None, str(exc).removeprefix(f"{path}: ")
+    except Exception as exc:  # a reader bug on one file must not stop the other files
+        return path, None, f"unexpected {type(exc).__name__}: {exc}"
+
+
+def _facts(doc: Document) -> list[Fact]:
+    """The document's facts; none if the extractor is missing, a warning if it fails."""
+    try:
+        from corpus.facts import document_facts
+    except ImportError as exc:  # not written yet: index without facts
+        if exc.name != "corpus.facts":
+            raise
+        return []
+    try:
+        return document_facts(doc)
+    except Exception as exc:  # facts are an extra: the text and tables are still worth indexing
+        doc.warnings.append(f"facts not extracted: {type(exc).__name__}: {exc}")
+        return []

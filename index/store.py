@@ -1,0 +1,323 @@
+"""Everything an index keeps on disk, under one directory.
+
+`index.db` is plain SQLite (open it with Datasette): documents, their JSON, pages,
+chunks, facts (amounts as decimal TEXT, never REAL) and BM25 postings. The
+schema grows by numbered migrations recorded in `_migrations`. `vectors.faiss`
+holds one vector per chunk, keyed by chunk id; above HNSW_THRESHOLD vectors a
+`vectors.hnsw` graph is kept beside it for search.
+
+Crash safety: each document is written in one SQLite transaction; vector files
+are written to a temp file and renamed; `repair()` reconciles the two on open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import faiss
+import numpy as np
+
+from corpus.errors import DqaError
+from corpus.model import Document, Fact
+from index.chunks import Chunk
+from index.lexical import term_counts
+
+DB_FILE = "index.db"
+VECTORS_FILE = "vectors.faiss"
+HNSW_FILE = "vectors.hnsw"
+HNSW_THRESHOLD = 50_000
+HNSW_M = 32
+HNSW_EF_SEARCH = 128
+FACT_COLUMNS = (
+    "label", "label_path", "subject", "code", "period", "measure", "value", "printed", "unit", "kind",
+    "approx", "yuan", "page", "source", "quote", "table_id", "row", "col", "start", "end",
+)  # fmt: skip
+
+
+def m001_initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE meta (id INTEGER PRIMARY KEY CHECK (id = 1), model TEXT NOT NULL, dim INTEGER NOT NULL,
+            created TEXT NOT NULL);
+        CREATE TABLE documents (id TEXT PRIMARY KEY, path TEXT NOT NULL UNIQUE, name TEXT NOT NULL,
+            title TEXT, department TEXT, year INTEGER, kind TEXT, n_pages INTEGER, mtime REAL, size INTEGER);
+        CREATE TABLE document_json (doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            json TEXT NOT NULL);
+        CREATE TABLE pages (doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY (doc_id, number));
+        CREATE TABLE chunks (id INTEGER PRIMARY KEY AUTOINCREMENT,
+            doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE, page INTEGER NOT NULL,
+            source TEXT NOT NULL, text TEXT NOT NULL, table_id TEXT, "row" INTEGER, start INTEGER,
+            "end" INTEGER, fact_ids TEXT NOT NULL, n_tokens INTEGER NOT NULL);
+        CREATE INDEX chunks_doc ON chunks (doc_id);
+        CREATE TABLE facts (doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL, label TEXT, label_path TEXT, subject TEXT, code TEXT, period INTEGER,
+            measure TEXT, value TEXT NOT NULL, printed TEXT, unit TEXT, kind TEXT, approx INTEGER, yuan TEXT,
+            page INTEGER, source TEXT, quote TEXT, table_id TEXT, "row" INTEGER, col INTEGER, start INTEGER,
+            "end" INTEGER, PRIMARY KEY (doc_id, idx));
+        CREATE TABLE postings (term TEXT NOT NULL, chunk_id INTEGER NOT NULL REFERENCES chunks(id)
+            ON DELETE CASCADE, tf INTEGER NOT NULL, PRIMARY KEY (term, chunk_id)) WITHOUT ROWID;
+        CREATE INDEX postings_chunk ON postings (chunk_id);
+        """,
+    )
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    """Statement by statement: `executescript` would commit the migration's transaction early."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Apply every migration not yet recorded in `_migrations`, each in its own transaction."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied TEXT NOT NULL)")
+    done = {row[0] for row in db.execute("SELECT name FROM _migrations")}
+    for step in MIGRATIONS:
+        if step.__name__ in done:
+            continue
+        with db:
+            db.execute("BEGIN")
+            step(db)
+            db.execute("INSERT INTO _migrations VALUES (?, ?)", (step.__name__, time.strftime("%Y-%m-%dT%H:%M:%S")))
+
+
+class Store:
+    """One index directory: the SQLite database plus the vectors of its chunks."""
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.root / DB_FILE, isolation_level=None, timeout=30)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        migrate(self.db)
+        self._vectors: faiss.IndexIDMap2 | None = None
+        self._hnsw: faiss.IndexIDMap2 | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- model -------------------------------------------------------------------------------
+
+    def model(self) -> tuple[str, int] | None:
+        row = self.db.execute("SELECT model, dim FROM meta").fetchone()
+        return (row["model"], row["dim"]) if row else None
+
+    def check_model(self, name: str, dim: int) -> None:
+        """Record the model of a new index; refuse a different one for an existing index."""
+        recorded = self.model()
+        if recorded is None:
+            self.db.execute("INSERT INTO meta VALUES (1, ?, ?, ?)", (name, dim, time.strftime("%Y-%m-%dT%H:%M:%S")))
+        elif recorded != (name, dim):
+            raise DqaError(
+                f"index at {self.root} was built with model {recorded[0]} (dim {recorded[1]}); "
+                f"re-index with --model {recorded[0]} or use a new --index"
+            )
+
+    # -- documents -----------------------------------------------------------------------------
+
+    def documents(self) -> list[sqlite3.Row]:
+        return self.db.execute("SELECT * FROM documents ORDER BY name").fetchall()
+
+    def load_document(self, doc_id: str) -> Document:
+        row = self.db.execute("SELECT json FROM document_json WHERE doc_id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise DqaError(f"document {doc_id} is not in the index at {self.root}")
+        return Document.model_validate_json(row["json"])
+
+    def touch(self, doc_id: str, path: str, mtime: float, size: int) -> None:
+        """An unchanged file that moved or was touched: record where and when it is now."""
+        self.db.execute(
+            "UPDATE documents SET path = ?, name = ?, mtime = ?, size = ? WHERE id = ?",
+            (path, Path(path).name, mtime, size, doc_id),
+        )
+
+    def add_document(
+        self, doc: Document, chunks: list[Chunk], facts: list[Fact], vectors: np.ndarray, mtime: float, size: int
+    ) -> None:
+        """Replace whatever the index had at this path (or with this content) in one transaction."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            stale = [r["id"] for r in self.db.execute(
+                "SELECT id FROM documents WHERE path = ? OR id = ?", (doc.path, doc.id)
+            )]  # fmt: skip
+            old_ids = self._delete_documents(stale)
+            self._insert_document(doc, mtime, size)
+            self._insert_facts(doc.id, facts)
+            for chunk in chunks:
+                chunk.id = self._insert_chunk(chunk)
+        self._remove_vectors(old_ids)
+        self._add_vectors([c.id for c in chunks], vectors)  # type: ignore[misc]
+
+    def remove_document(self, doc_id: str) -> None:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            old_ids = self._delete_documents([doc_id])
+        self._remove_vectors(old_ids)
+
+    def _delete_documents(self, doc_ids: list[str]) -> list[int]:
+        chunk_ids: list[int] = []
+        for doc_id in doc_ids:
+            chunk_ids += [r[0] for r in self.db.execute("SELECT id FROM chunks WHERE doc_id = ?", (doc_id,))]
+            self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
+        return chunk_ids
+
+    def _insert_document(self, doc: Document, mtime: float, size: int) -> None:
+        self.db.execute(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, doc.path, doc.name, doc.title, doc.department, doc.year, doc.kind, len(doc.pages), mtime, size),
+        )
+        self.db.execute("INSERT INTO document_json VALUES (?, ?)", (doc.id, doc.model_dump_json()))
+        self.db.executemany("INSERT INTO pages VALUES (?, ?, ?)", [(doc.id, p.number, p.text) for p in doc.pages])
+
+    def _insert_facts(self, doc_id: str, facts: list[Fact]) -> None:
+        rows = []
+        for i, fact in enumerate(facts):
+            data = fact.model_dump(mode="json")
+            data["label_path"] = json.dumps(fact.label_path, ensure_ascii=False)
+            data["value"] = str(fact.value)
+            data["yuan"] = None if fact.yuan is None else str(fact.yuan)
+            data["approx"] = int(fact.approx)
+            rows.append((doc_id, i, *(data[c] for c in FACT_COLUMNS)))
+        columns = ", ".join(f'"{c}"' for c in ("doc_id", "idx", *FACT_COLUMNS))
+        marks = ", ".join("?" * (len(FACT_COLUMNS) + 2))
+        self.db.executemany(f"INSERT INTO facts ({columns}) VALUES ({marks})", rows)
+
+    def _insert_chunk(self, chunk: Chunk) -> int:
+        counts = term_counts(chunk.text)
+        cursor = self.db.execute(
+            'INSERT INTO chunks (doc_id, page, source, text, table_id, "row", start, "end", fact_ids, n_tokens)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (chunk.doc_id, chunk.page, chunk.source, chunk.text, chunk.table_id, chunk.row, chunk.start,
+             chunk.end, json.dumps(chunk.fact_ids), sum(counts.values())),
+        )  # fmt: skip
+        chunk_id = int(cursor.lastrowid or 0)
+        self.db.executemany("INSERT INTO postings VALUES (?, ?, ?)", [(t, chunk_id, n) for t, n in counts.items()])
+        return chunk_id
+
+    # -- chunks --------------------------------------------------------------------------------
+
+    def chunks(self, ids: Iterable[int]) -> dict[int, Chunk]:
+        ids = list(ids)
+        marks = ", ".join("?" * len(ids))
+        rows = self.db.execute(f"SELECT * FROM chunks WHERE id IN ({marks})", ids).fetchall()
+        return {r["id"]: _row_to_chunk(r) for r in rows}
+
+    def chunk_ids(self, where: str = "", params: tuple = ()) -> set[int]:
+        """Ids of the chunks whose document matches `where` (an SQL condition on documents d)."""
+        sql = "SELECT c.id FROM chunks c JOIN documents d ON d.id = c.doc_id"
+        return {r[0] for r in self.db.execute(f"{sql} WHERE {where}" if where else sql, params)}
+
+    # -- vectors -------------------------------------------------------------------------------
+
+    @property
+    def vectors(self) -> faiss.IndexIDMap2:
+        if self._vectors is None:
+            path = self.root / VECTORS_FILE
+            if path.exists():
+                self._vectors = faiss.read_index(str(path))
+            else:
+                recorded = self.model()
+                if recorded is None:
+                    raise DqaError(f"no index at {self.root}; run `dqa index PATH --index {self.root}` first")
+                self._vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(recorded[1]))
+        return self._vectors
+
+    def vector_ids(self) -> set[int]:
+        return set(faiss.vector_to_array(self.vectors.id_map).tolist())
+
+    def _add_vectors(self, ids: list[int], vectors: np.ndarray) -> None:
+        if ids:
+            self.vectors.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.array(ids, dtype=np.int64))
+            self._hnsw = None
+
+    def _remove_vectors(self, ids: list[int]) -> None:
+        if ids:
+            self.vectors.remove_ids(np.array(ids, dtype=np.int64))
+            self._hnsw = None
+
+    def save_vectors(self) -> None:
+        """Write the vectors atomically: a temp file, then rename over the old one."""
+        _write_atomic(self.vectors, self.root / VECTORS_FILE)
+        hnsw_path = self.root / HNSW_FILE
+        if self.vectors.ntotal >= HNSW_THRESHOLD:
+            _write_atomic(self._search_index(), hnsw_path)
+        elif hnsw_path.exists():
+            hnsw_path.unlink()
+
+    def dense(self, query: np.ndarray, limit: int, allowed: set[int] | None = None) -> list[tuple[int, float]]:
+        """Top `limit` (chunk id, cosine) for a normalised query vector."""
+        if self.vectors.ntotal == 0 or (allowed is not None and not allowed):
+            return []
+        index = self._search_index()
+        selector = faiss.IDSelectorBatch(np.array(sorted(allowed), dtype=np.int64)) if allowed is not None else None
+        if isinstance(index.index, faiss.IndexHNSWFlat):
+            params: faiss.SearchParameters = faiss.SearchParametersHNSW(sel=selector, efSearch=HNSW_EF_SEARCH)
+        else:
+            params = faiss.SearchParameters(sel=selector)
+        scores, ids = index.search(query.reshape(1, -1).astype(np.float32), limit, params=params)
+        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+    def _search_index(self) -> faiss.IndexIDMap2:
+        """Exact search below HNSW_THRESHOLD vectors; an HNSW graph (built or loaded) above it."""
+        flat = self.vectors
+        if flat.ntotal < HNSW_THRESHOLD:
+            return flat
+        if self._hnsw is None:
+            path = self.root / HNSW_FILE
+            loaded = faiss.read_index(str(path)) if path.exists() else None
+            self._hnsw = loaded if loaded is not None and loaded.ntotal == flat.ntotal else build_hnsw(flat)
+        return self._hnsw
+
+    # -- consistency ---------------------------------------------------------------------------
+
+    def repair(self, encode: Callable[[list[str]], np.ndarray]) -> tuple[int, int]:
+        """Make vectors and chunks agree after a crash; returns (re-embedded, removed) counts."""
+        chunk_ids = self.chunk_ids()
+        vector_ids = self.vector_ids()
+        orphans = sorted(vector_ids - chunk_ids)
+        missing = sorted(chunk_ids - vector_ids)
+        self._remove_vectors(orphans)
+        if missing:
+            texts = self.chunks(missing)
+            self._add_vectors(missing, encode([texts[i].text for i in missing]))
+        if orphans or missing:
+            self.save_vectors()
+        return len(missing), len(orphans)
+
+
+def build_hnsw(flat: faiss.IndexIDMap2) -> faiss.IndexIDMap2:
+    """An HNSW inner-product graph over the same vectors and ids as the exact index."""
+    ids = faiss.vector_to_array(flat.id_map).astype(np.int64)
+    vectors = flat.index.reconstruct_n(0, flat.ntotal)
+    graph = faiss.IndexHNSWFlat(flat.d, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    hnsw = faiss.IndexIDMap2(graph)
+    hnsw.add_with_ids(vectors, ids)
+    return hnsw
+
+
+def _write_atomic(index: faiss.Index, path: Path) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    faiss.write_index(index, str(tmp))
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _row_to_chunk(row: sqlite3.Row) -> Chunk:
+    return Chunk(
+        id=row["id"], doc_id=row["doc_id"], page=row["page"], source=row["source"], text=row["text"],
+        table_id=row["table_id"], row=row["row"], start=row["start"], end=row["end"],
+        fact_ids=json.loads(row["fact_ids"]),
+    )  # fmt: skip
