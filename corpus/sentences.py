@@ -27,6 +27,8 @@ _SUBJECT_HEAD = re.compile(
     r"^(?:[（(]\d{1,2}[)）]|其中|包括|主要用于|截至|截止|全年|共计|共|合计|另外|此外|[一二三四五六七八九十]+是"
     r"|比|与|较|同比|上年同期|去年同期|上年度|上年|去年)+"
 )
+# 预算 as a measure, not as part of a fund's name (一般公共预算, 政府性基金预算, 国有资本经营预算)
+_BUDGET = re.compile(r"(?:年初|调整)?(?<!公共)(?<!基金)(?<!经营)预算(?:数|安排|额)?(?!单位|财政|拨款|支出|收入)")
 _CHANGE_WORD = re.compile(r"^(?:减少|下降|降低|增加|增长|上升|提高|持平)了?$")
 
 
@@ -43,16 +45,18 @@ def paragraph_facts(doc: Document, page: int, para: Paragraph) -> list[Fact]:
             piece = _CLAUSE_BREAK.split(before)[-1].strip()
             own = _subject(piece, doc.department)
             comparison = piece.startswith(("比", "与", "较"))
+            base = _share_base(piece, doc.department) if amount.kind == "money" else ""
             if own and not own.startswith("占") and not _CHANGE_WORD.match(own) and (not comparison or len(own) >= 4):
                 subject = own
             period, measure, value = _reading(sentence[:start], before, clause, amount, doc)
-            label_path = [x for x in [*para.heading_path[-2:], subject or heading] if x]
+            this_subject = base or subject or heading  # "占行政事业单位离退休80.01万元的" is another item
+            label_path = [x for x in [*para.heading_path[-2:], this_subject] if x]
             facts.append(
                 Fact(
                     doc_id=doc.id,
                     label=" › ".join(label_path),
                     label_path=label_path,
-                    subject=subject or heading,
+                    subject=this_subject,
                     period=period,
                     measure=measure,
                     value=value,
@@ -70,6 +74,14 @@ def paragraph_facts(doc: Document, page: int, para: Paragraph) -> list[Fact]:
             )
             last_end = end
     return facts
+
+
+def _share_base(piece: str, department: str) -> str:
+    """In "占行政事业单位离退休80.01万元的70.47%" the amount is the base item's own figure."""
+    if not piece.startswith("占"):
+        return ""
+    base = _subject(piece[1:], department)
+    return "" if not base or _BUDGET.fullmatch(base) or base in ("年初", "全年", "本年") else base
 
 
 def _subject(clause: str, department: str) -> str:
@@ -122,7 +134,7 @@ def _reading(prefix: str, before: str, clause: str, amount: Amount, doc: Documen
         return year, "增减额", value
     if "调整预算" in clause or "调整数" in clause:
         return period, "调整预算数", value
-    if "年初预算" in clause or ("预算" in clause and "决算" not in clause):
+    if "年初预算" in clause or (_BUDGET.search(clause) and "决算" not in clause):
         return period, "预算数", value
     if "执行数" in clause or "执行" in window:
         return period, "执行数", value

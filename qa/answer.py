@@ -1,0 +1,210 @@
+"""Question → the fact that answers it, with citations, alternatives and cross-checks.
+
+Numbers in an answer come only from facts. When no fact matches the item, the
+period and the kind of number asked well enough, the answer is `not_found` with
+the closest passages: an invented number is the worst possible failure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from corpus.model import Document, Fact
+from qa.checks import cross_check
+from qa.library import Library, Passage
+from qa.match import GENERIC, item_score, similar_subjects
+from qa.question import Question, parse_question
+from qa.record import Alternative, AnswerValue, Citation, Record
+from qa.render import answer_sentence, explanation_for, format_yuan, not_found_sentence
+
+MIN_ITEM_SCORE = 0.62
+CLOSE = 0.15
+_DERIVED = {"增减额", "增减率", "占比", "完成率", "比率"}
+
+
+@dataclass
+class Candidate:
+    fact: Fact
+    doc: Document
+    score: float
+    item: float
+
+
+def answer(library: Library, text: str, qid: str = "", doc: str | None = None,
+           previous: Question | None = None) -> tuple[Record, Question]:
+    """Answer one question; also returns the parsed question for follow-ups."""
+    question = parse_question(text, previous)
+    doc_ids = library.find(doc)
+    if doc and not doc_ids:
+        return Record(id=qid, question=text, status="error", error=f"document {doc!r} is not in the corpus"), question
+    passages = library.search(_search_text(question), 20, doc_ids)
+    ranked = rank(library, question, doc_ids, passages) if has_item(question) else []
+    if not ranked:
+        return _not_found(question, qid, library, passages), question
+    best = ranked[0]
+    record = Record(
+        id=qid,
+        question=text,
+        status="answered",
+        answer=AnswerValue(
+            text=answer_sentence(question, best.fact, best.doc),
+            value=str(best.fact.value),
+            unit=best.fact.unit,
+            yuan=format_yuan(best.fact.yuan),
+        ),
+        citations=[cite(best.doc, best.fact)],
+        alternatives=alternatives(ranked, best),
+        checks=cross_check(best.fact, library.facts[best.doc.id], best.doc),
+    )
+    if question.why:
+        explanation = explanation_for(best.doc, best.fact)
+        if explanation:
+            quote, page = explanation
+            record.answer.text += f" {'原因' if question.lang == 'zh' else 'The report explains'}: “{quote}”"
+            record.citations.append(Citation(doc=best.doc.name, page=page, quote=quote))
+    return record, question
+
+
+def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Passage]) -> list[Candidate]:
+    """Facts that could answer, best first; empty when none is confident enough."""
+    near = _passage_bonus(passages)
+    out: list[Candidate] = []
+    for doc_id in doc_ids:
+        doc = library.documents[doc_id]
+        period = q.year or (doc.year + q.relative_year if doc.year else None)
+        for fact in library.facts[doc_id]:
+            if not _kind_fits(q, fact) or (period is not None and fact.period != period) or _opposite(q, fact):
+                continue
+            item = item_score(q.terms, fact, _context(fact))
+            if item < MIN_ITEM_SCORE:
+                continue
+            score = item + _measure_fit(q, fact, doc) + near.get((doc_id, fact.page, fact.table_id, fact.row), 0.0)
+            score += near.get((doc_id, fact.page, None, None), 0.0) * 0.5 if fact.source == "text" else 0.0
+            if _collides_with_budget(fact, library.facts[doc_id]):
+                score -= 0.1
+            out.append(Candidate(fact, doc, score, item))
+    out.sort(key=lambda c: (-c.score, c.fact.page, c.fact.start or 0))
+    return _consensus(out, q.total)
+
+
+def _consensus(ranked: list[Candidate], total: bool) -> list[Candidate]:
+    """Settle near-ties between statements of the same item with different values.
+
+    The value the report states most often wins (one sentence printing 54.39元 loses to
+    four printing 54.39万元); a question about the total takes the inclusive (largest)
+    figure. Candidates about other items are never merged in.
+    """
+    if not ranked:
+        return ranked
+    lead = ranked[0]
+    rivals = [c for c in ranked if c.score >= lead.score - CLOSE
+              and similar_subjects(c.fact.subject, lead.fact.subject) >= 0.6]
+    support: dict[tuple, float] = {}
+    for c in rivals:
+        support[_value_key(c.fact)] = support.get(_value_key(c.fact), 0.0) + c.score
+    if total and lead.fact.kind == "money":
+        best = max(rivals, key=lambda c: (c.fact.yuan or 0, c.score))
+    else:
+        best = max(rivals, key=lambda c: (support[_value_key(c.fact)], c.score))
+    return [best, *[c for c in ranked if c is not best]]
+
+
+def _collides_with_budget(fact: Fact, facts: list[Fact]) -> bool:
+    """An 'actual' printed with exactly the item's budget figure is a doubtful reading."""
+    return fact.measure == "决算数" and any(
+        f.measure == "预算数" and f.value == fact.value and f.unit == fact.unit
+        and similar_subjects(f.subject, fact.subject) >= 0.8 for f in facts
+    )
+
+
+def _value_key(fact: Fact) -> tuple:
+    return (fact.yuan if fact.yuan is not None else fact.value, fact.kind, fact.measure)
+
+
+def alternatives(ranked: list[Candidate], best: Candidate, limit: int = 3) -> list[Alternative]:
+    """Other readings close to the best one (e.g. 财政拨款支出 incl. carry-over vs 当年)."""
+    out: list[Alternative] = []
+    seen = {_value_key(best.fact)}
+    for c in ranked[1:]:
+        key = _value_key(c.fact)
+        if key in seen or c.score < best.score - 0.25 or c.fact.measure != best.fact.measure:
+            continue
+        if c.item < best.item - 0.05 and similar_subjects(c.fact.subject, best.fact.subject) < 0.5:
+            continue
+        seen.add(key)
+        out.append(Alternative(
+            text=f"{c.fact.subject}: {c.fact.printed}", value=str(c.fact.value), unit=c.fact.unit,
+            yuan=format_yuan(c.fact.yuan), citations=[cite(c.doc, c.fact)],
+        ))
+        if len(out) == limit:
+            break
+    return out
+
+
+def cite(doc: Document, fact: Fact) -> Citation:
+    return Citation(
+        doc=doc.name, page=fact.page, quote=fact.quote, table=fact.table_id, row=fact.row, col=fact.col,
+        start=fact.start, end=fact.end, value=fact.printed,
+    )
+
+
+def has_item(q: Question) -> bool:
+    """A question must name something specific; "how much was the total?" names nothing."""
+    return any(not all(t in GENERIC for t in group) for group in q.terms)
+
+
+def _not_found(q: Question, qid: str, library: Library, passages: list[Passage]) -> Record:
+    citations = [
+        Citation(doc=library.documents[p.doc_id].name, page=p.page, quote=p.text, table=p.table_id, row=p.row)
+        for p in passages[:3] if p.doc_id in library.documents
+    ]
+    return Record(id=qid, question=q.text, status="not_found",
+                  answer=AnswerValue(text=not_found_sentence(q)), citations=citations)
+
+
+def _kind_fits(q: Question, fact: Fact) -> bool:
+    if q.number_kind is None:
+        return fact.kind in ("money", "count", "percent")
+    return fact.kind == q.number_kind
+
+
+def _opposite(q: Question, fact: Fact) -> bool:
+    """Income asked, expenditure found (or the reverse): 财政拨款收入 never answers 财政拨款支出."""
+    asked = {t for group in q.terms for t in group}
+    for this, other in (("支出", "收入"), ("收入", "支出")):
+        if this in asked and other not in asked and other in fact.subject and this not in fact.subject:
+            return True
+    return False
+
+
+def _measure_fit(q: Question, fact: Fact, doc: Document) -> float:
+    """Reward the asked measure; without one, prefer the report's own (决算数 in a 决算)."""
+    if q.measure:
+        return 0.3 if fact.measure == q.measure else -0.3
+    if fact.measure in _DERIVED:
+        return -0.3
+    default = {"决算": "决算数", "预算": "预算数"}.get(doc.kind)
+    return 0.1 if fact.measure == default else 0.0
+
+
+def _context(fact: Fact) -> str:
+    """Words around the number in its sentence, for items named only there ("尚有7.99万元未完成")."""
+    if fact.source == "table":
+        return fact.quote
+    idx = fact.quote.find(fact.printed)
+    return fact.quote if idx < 0 else fact.quote[max(0, idx - 40): idx + len(fact.printed) + 12]
+
+
+def _passage_bonus(passages: list[Passage]) -> dict[tuple, float]:
+    """Facts in passages that retrieval ranks high get a small boost, by rank."""
+    bonus: dict[tuple, float] = {}
+    for rank_, p in enumerate(passages):
+        key = (p.doc_id, p.page, p.table_id, p.row)
+        bonus.setdefault(key, 0.15 / (1 + rank_))
+    return bonus
+
+
+def _search_text(q: Question) -> str:
+    terms = " ".join(t for group in q.terms for t in group[:1])
+    return f"{q.text} {terms}".strip() if q.lang == "en" else re.sub(r"\s+", " ", q.text)

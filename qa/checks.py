@@ -1,0 +1,171 @@
+"""Does the report agree with itself about a figure?
+
+Two kinds of check: every other statement of the same figure (same item, period
+and measure), and the arithmetic the report itself states around it (this year −
+last year = change, change / last year = rate, actual / budget = completion,
+parts after 其中 vs the total). Rounding to the printed precision is not an error.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from corpus.model import Document, Fact
+from qa.match import similar_subjects
+from qa.record import Check, Citation
+
+SAME_ITEM = 0.75
+_BASE_MEASURES = {"决算数", "预算数", "执行数", "调整预算数", "上年数", ""}
+
+
+def half_unit(printed_value: Decimal) -> Decimal:
+    """Half a unit in the last printed digit: 54.39 → 0.005, 72 → 0.5."""
+    exponent = printed_value.as_tuple().exponent
+    return Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
+
+
+def yuan_tolerance(fact: Fact) -> Decimal:
+    """Rounding slack of a money fact, in yuan."""
+    from corpus.numbers import MONEY_UNITS
+
+    return half_unit(fact.value) * MONEY_UNITS.get(fact.unit or "", Decimal(1))
+
+
+def cite(fact: Fact, docname: str) -> Citation:
+    return Citation(doc=docname, page=fact.page, quote=fact.quote, table=fact.table_id, row=fact.row,
+                    col=fact.col, start=fact.start, end=fact.end, value=fact.printed)
+
+
+def cross_check(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:
+    return statement_checks(fact, facts, doc) + arithmetic_checks(fact, facts, doc)
+
+
+def same_item(a: Fact, b: Fact) -> bool:
+    if a.measure != b.measure or a.period != b.period or a.kind != b.kind:
+        return False
+    sa, sb = a.subject.strip("“”"), b.subject.strip("“”")
+    return sa == sb or (min(len(sa), len(sb)) >= 4 and (sa in sb or sb in sa)) or \
+        similar_subjects(sa, sb) >= SAME_ITEM
+
+
+def statement_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:
+    """Every other statement of this figure: agreeing ones grouped, each conflict on its own."""
+    agree: list[Fact] = []
+    checks: list[Check] = []
+    for other in facts:
+        if other is fact or (other.page, other.start, other.table_id, other.row, other.col) == (
+            fact.page, fact.start, fact.table_id, fact.row, fact.col
+        ) or not same_item(fact, other):
+            continue
+        if _equal(fact, other):
+            agree.append(other)
+        elif fact.kind == "money" and other.value == fact.value and other.unit != fact.unit:
+            checks.append(Check(
+                status="conflict", kind="unit",
+                detail=f"{other.subject} is printed as {other.printed} on page {other.page} "
+                       f"but as {fact.printed} here: a unit slip ({other.unit} vs {fact.unit}).",
+                citations=[cite(other, doc.name)],
+            ))
+        elif _strictly_same_subject(fact, other):
+            checks.append(Check(
+                status="conflict", kind="value",
+                detail=f"{other.subject} ({other.measure}, {other.period}) is {other.printed} on page "
+                       f"{other.page} but {fact.printed} here.",
+                citations=[cite(other, doc.name)],
+            ))
+    if agree:
+        pages = sorted({f.page for f in agree})
+        checks.insert(0, Check(
+            status="agree", kind="restatement",
+            detail=f"{len(agree)} other statement(s) give the same figure (page(s) {', '.join(map(str, pages))}).",
+            citations=[cite(f, doc.name) for f in agree[:5]],
+        ))
+    return checks
+
+
+def _strictly_same_subject(a: Fact, b: Fact) -> bool:
+    sa, sb = a.subject.strip("“”"), b.subject.strip("“”")
+    return len(sa) >= 4 and (sa == sb or similar_subjects(sa, sb) >= 0.9)
+
+
+def _equal(a: Fact, b: Fact) -> bool:
+    if a.yuan is not None and b.yuan is not None:
+        return abs(a.yuan - b.yuan) <= max(yuan_tolerance(a), yuan_tolerance(b))
+    return a.value == b.value and a.unit == b.unit
+
+
+def _siblings(fact: Fact, facts: list[Fact]) -> list[Fact]:
+    """Facts stated in the same sentence (narrative) as this one."""
+    if fact.source != "text":
+        return []
+    return [f for f in facts if f.source == "text" and f.page == fact.page and f.quote == fact.quote
+            and f.start is not None and fact.start is not None and abs(f.start - fact.start) < len(f.quote)]
+
+
+def arithmetic_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:
+    """The report's own stated change, rate and completion around this figure."""
+    sentence = sorted(_siblings(fact, facts), key=lambda f: f.start or 0)
+    if not sentence:
+        return []
+    year = doc.year
+    money = [f for f in sentence if f.kind == "money"]
+    cur = next((f for f in money if (f.measure in _BASE_MEASURES and f.period == year and f.measure != "预算数")
+                or (doc.kind == "预算" and f.measure == "预算数" and f.period == year)), None)
+    prev = next((f for f in money if year and f.period == year - 1 and f.measure in _BASE_MEASURES), None)
+    change = next((f for f in money if f.measure == "增减额"), None)
+    rate = next((f for f in sentence if f.measure == "增减率"), None)
+    budget = next((f for f in money if f.measure == "预算数" and f is not cur), None)
+    completion = next((f for f in sentence if f.measure == "完成率"), None)
+    checks: list[Check] = []
+    if cur and prev and change:
+        checks.append(_difference(cur, prev, change, doc.name))
+    if prev and change and rate:
+        checks.append(_ratio("change rate", change.yuan, prev.yuan, rate, [change, prev, rate], doc.name,
+                             slack=_ratio_slack(change, prev)))
+    if cur and budget and completion:
+        checks.append(_ratio("completion rate", cur.yuan, budget.yuan, completion, [cur, budget, completion],
+                             doc.name, slack=_ratio_slack(cur, budget)))
+    return [c for c in checks if c is not None]
+
+
+def _difference(cur: Fact, prev: Fact, change: Fact, docname: str) -> Check:
+    expected = cur.yuan - prev.yuan  # type: ignore[operator]
+    slack = yuan_tolerance(cur) + yuan_tolerance(prev) + yuan_tolerance(change)
+    holds = abs(expected - change.yuan) <= slack  # type: ignore[operator]
+    unit = change.unit
+    from corpus.numbers import MONEY_UNITS
+
+    shown = expected / MONEY_UNITS[unit or "元"]
+    return Check(
+        status="holds" if holds else "broken", kind="change",
+        detail=f"{cur.printed} − {prev.printed} = {shown:f}{unit}; the report states {change.printed}"
+               f" ({'consistent' if holds else 'does not match'}).",
+        citations=[cite(f, docname) for f in (cur, prev, change)],
+    )
+
+
+def _ratio_slack(numerator: Fact, denominator: Fact) -> Decimal:
+    """How far a percentage may drift from rounding its inputs to their printed digits."""
+    if not denominator.yuan:
+        return Decimal(0)
+    n, d = abs(numerator.yuan), abs(denominator.yuan)  # type: ignore[arg-type]
+    dn, dd = yuan_tolerance(numerator), yuan_tolerance(denominator)
+    return (dn / d + n * dd / (d * d)) * 100
+
+
+def _ratio(name: str, numerator: Decimal | None, denominator: Decimal | None, stated: Fact, cited: list[Fact],
+           docname: str, slack: Decimal) -> Check | None:
+    if numerator is None or denominator is None:
+        return None
+    if denominator == 0:
+        return Check(status="unverified", kind=name, detail=f"the {name} has a zero base",
+                     citations=[cite(f, docname) for f in cited])
+    expected = abs(numerator) / abs(denominator) * 100
+    holds = abs(expected - abs(stated.value)) <= half_unit(stated.value) + slack
+    places = max(0, -stated.value.as_tuple().exponent) if isinstance(stated.value.as_tuple().exponent, int) else 2
+    return Check(
+        status="holds" if holds else "broken", kind=name,
+        detail=f"{name}: {expected:.{places}f}% computed from the stated figures; the report states "
+               f"{stated.printed} ({'consistent' if holds else 'does not match'}).",
+        citations=[cite(f, docname) for f in cited],
+    )

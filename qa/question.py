@@ -1,0 +1,170 @@
+"""What a question asks: the item, the period, the measure and the kind of number.
+
+Questions come in Chinese or English. English item words are mapped to the
+reports' Chinese terms through the reviewed glossary (index/glossary.tsv); the
+glossary only widens matching, it never supplies a number. Follow-ups ("and in
+2018?", "那预算数呢？", "what about receptions?") reuse what the previous question
+asked and change only what the follow-up says.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from index.glossary import load_glossary
+
+Lang = Literal["zh", "en"]
+NumberKind = Literal["money", "count", "percent"] | None
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_LAST_YEAR_EN = re.compile(r"\b(last|previous|prior) year\b|\bthe year before\b", re.I)
+_LAST_YEAR_ZH = re.compile(r"上年|去年|上一年|上年度")
+
+# measure words, most specific first: (pattern, measure)
+_MEASURES_EN: list[tuple[str, str | None]] = [
+    (r"\b(unspent|left over|left|remaining|not spent|unused)\b", None),
+    (r"\b(percent(age)? change|growth rate|rate of (change|increase|decrease)|by what percent(age)?)\b", "增减率"),
+    (r"\b(how much (did it|has it) (change|increase|decrease|fall|rise|grow)|change from|increase from|"
+     r"decrease from|difference from last year|year[- ]on[- ]year change)\b", "增减额"),
+    (r"\b(share|proportion|percent(age)? of( the)? total)\b", "占比"),
+    (r"\b(completion rate|percent(age)? of( the)? budget|execution rate)\b", "完成率"),
+    (r"\badjusted budget\b", "调整预算数"),
+    (r"\b(budget(ed)?|planned|allocated|appropriated for)\b", "预算数"),
+    (r"\b(executed|execution)\b", "执行数"),
+    (r"\b(spent|spend|spending|actual|final accounts?|expenditure|expenses?|cost|paid|went to)\b", "决算数"),
+]
+_MEASURES_ZH: list[tuple[str, str | None]] = [
+    (r"未完成|未实现|未支出|结余|剩余", None),
+    (r"增减率|增长率|下降.*%|增长了?多少%|变动率|下降了?多少|增长了?百分之", "增减率"),
+    (r"增减额|增加了?多少|减少了?多少|增减|变化了?多少|差额", "增减额"),
+    (r"占比|比重|占.*比例|占.*百分之", "占比"),
+    (r"完成率|执行率|完成预算", "完成率"),
+    (r"调整预算", "调整预算数"),
+    (r"预算数|预算额|预算安排|年初预算|预算是|预算为|预算多少|预算呢|的预算|预算金额", "预算数"),
+    (r"执行数", "执行数"),
+    (r"决算|实际|支出了?多少|花了?多少", "决算数"),
+]
+_COUNT_EN = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
+_COUNT_ZH = re.compile(r"多少(辆|人|名|个|台|次|批次|份|件|条|套|家|户)|几(辆|人|名|个|台|次)|人数|数量")
+_PERCENT_EN = re.compile(r"\bpercent|\brate\b|%|\bshare\b|\bproportion\b", re.I)
+_PERCENT_ZH = re.compile(r"百分之|%|率|比例|比重|占比")
+_WHY_EN = re.compile(r"^\s*why\b|\bwhat (explains|caused|drove|accounts for)\b|\breasons?\b|\bwhat .*(used|spent) "
+                     r"(for|on)\b|\bwhat for\b|\bexplain", re.I)
+_WHY_ZH = re.compile(r"为什么|为何|原因|主要用于|用于什么|用在|用途|怎么回事|何故")
+
+# words that carry no item meaning, removed before matching the item
+_STOP_ZH = re.compile(
+    r"是多少|为多少|有多少|多少钱|多少|是什么|什么|哪些|怎么样|如何|为什么|为何|原因|主要用于|用于|吗|呢|啊|么|请问|"
+    r"那么|那|的|了|年度|年|总共|一共|数额|金额|情况|具体|本单位|该单位|今年|去年|上年"
+)
+_STOP_EN = re.compile(
+    r"\b(how|much|many|what|was|were|is|are|the|a|an|in|on|of|for|to|did|does|do|by|at|its|it|this|that|"
+    r"and|about|with|total|amount|spent|spend|spending|actual|budget(ed)?|planned|year|last|previous|prior|"
+    r"report|department|office|itself|value|figure|number|money|yuan|cost|costs|went|go|which|there|be|been|"
+    r"and in|what about|how about|then|so|also|why|explain|reason|reasons|change|changed)\b",
+    re.I,
+)
+_MODIFIERS = {"合计", "总计", "总额", "小计"}
+_FOLLOW_UP_EN = re.compile(r"^\s*(and|what about|how about|and what about|then|what of)\b", re.I)
+_FOLLOW_UP_ZH = re.compile(r"^\s*(那|那么|还有|再看|以及)|呢[？?]?\s*$")
+
+
+class Question(BaseModel):
+    text: str
+    lang: Lang
+    item: str = Field(description="the item words as asked, stop words removed")
+    terms: list[list[str]] = Field(
+        default_factory=list, description="Chinese terms to match facts against; each group lists alternatives"
+    )
+    year: int | None = None
+    relative_year: int = Field(0, description="-1 for 'last year' relative to the report's year")
+    measure: str | None = None
+    number_kind: NumberKind = None
+    why: bool = False
+    total: bool = Field(False, description="asks for the inclusive figure (total / 合计 / 总)")
+    follow_up: bool = False
+
+
+def detect_lang(text: str) -> Lang:
+    """The language of the first word: "How much went to 行政运行?" is English."""
+    first = re.search(r"[\u3400-\u9fff]|[A-Za-z]", text)
+    return "zh" if first and _CJK.match(first.group()) else "en"
+
+
+def glossary_terms(text: str) -> list[list[str]]:
+    """For every English glossary phrase in the text (longest first), its Chinese alternatives."""
+    glossary = load_glossary()
+    lowered = f" {text.lower()} "
+    out: list[list[str]] = []
+    for phrase in sorted(glossary, key=len, reverse=True):
+        pattern = rf"(?<![a-z]){re.escape(phrase)}s?(?![a-z])"
+        if re.search(pattern, lowered):
+            out.append(list(glossary[phrase]))
+            lowered = re.sub(pattern, " ", lowered)
+    return out
+
+
+def parse_question(text: str, previous: Question | None = None) -> Question:
+    lang = detect_lang(text)
+    years = [int(y) for y in _YEAR.findall(text)]
+    relative = -1 if (_LAST_YEAR_EN.search(text) if lang == "en" else _LAST_YEAR_ZH.search(text)) else 0
+    measure = _measure(text, lang)
+    number_kind = _number_kind(text, lang, measure)
+    why = bool((_WHY_EN if lang == "en" else _WHY_ZH).search(text))
+    chinese = "".join(_CJK.findall(text)) if lang == "zh" else " ".join(_CJK.findall(text))
+    if lang == "zh":
+        item = _STOP_ZH.sub(" ", re.sub(r"20\d{2}", " ", text))
+        item = re.sub(r"[^\u3400-\u9fffA-Za-z]+", " ", item).strip()
+        item = re.sub(r"(预算数|决算数|执行数|调整预算|增减额|增减率|完成率|占比)", " ", item).strip()
+        terms = [[t] for t in item.split() if len(t) >= 2]
+    else:
+        english = re.sub(r"[\u3400-\u9fff（）()]+", " ", text)
+        item = re.sub(r"\s+", " ", _STOP_EN.sub(" ", re.sub(r"[^\w\s]", " ", english))).strip()
+        terms = glossary_terms(english) + [[t] for t in chinese.split() if t]
+    total = bool(re.search(r"\btotal\b|\boverall\b|合计|总计|总额|总共", text, re.I))
+    if any(not set(g) <= _MODIFIERS for g in terms):
+        terms = [g for g in terms if not set(g) <= _MODIFIERS]  # "total X" asks for X
+    follow_up = bool((_FOLLOW_UP_EN if lang == "en" else _FOLLOW_UP_ZH).search(text)) and previous is not None
+    q = Question(
+        text=text, lang=lang, item=item, terms=terms, year=years[-1] if years else None,
+        relative_year=relative, measure=measure, number_kind=number_kind, why=why, total=total,
+        follow_up=follow_up,
+    )
+    if previous is not None and (follow_up or not terms):
+        q = _inherit(q, previous)
+    return q
+
+
+def _inherit(q: Question, previous: Question) -> Question:
+    """A follow-up keeps the previous item, period and measure unless it names its own."""
+    update: dict = {"follow_up": True}
+    if not q.terms:
+        update.update(item=previous.item, terms=previous.terms)
+    if q.year is None and q.relative_year == 0:
+        update.update(year=previous.year, relative_year=previous.relative_year)
+    if q.measure is None:
+        update["measure"] = previous.measure
+    if q.number_kind is None:
+        update["number_kind"] = previous.number_kind
+    return q.model_copy(update=update)
+
+
+def _measure(text: str, lang: Lang) -> str | None:
+    for pattern, measure in _MEASURES_EN if lang == "en" else _MEASURES_ZH:
+        if re.search(pattern, text, re.I):
+            return measure
+    return None
+
+
+def _number_kind(text: str, lang: Lang, measure: str | None) -> NumberKind:
+    if (_COUNT_EN if lang == "en" else _COUNT_ZH).search(text):
+        return "count"
+    if measure in ("增减率", "占比", "完成率"):
+        return "percent"
+    if measure is None and (_PERCENT_EN if lang == "en" else _PERCENT_ZH).search(text):
+        return "percent"
+    return "money" if measure or re.search(r"how much|多少|金额|费|经费|支出|收入", text, re.I) else None
