@@ -1,9 +1,9 @@
 """PDF reports → pages of narrative paragraphs and ruled tables, in reading order.
 
-Two parsers, for speed: PDFium (C, ~300 pages/s) reads every page's characters,
-and only pages with ruling paths also go through pdfplumber (pdfminer, ~25
-pages/s), whose lattice table finder is what FORMATS.md measured. On those pages
-pdfplumber's characters are used throughout so table and text coordinates agree.
+Everything geometric comes from PDFium (C, ~300 pages/s): characters, and the
+straight segments of vector paths. pdfplumber is used only for its lattice table
+algorithm (the default "lines" strategy FORMATS.md measured), fed with those
+segments, so pdfminer never parses a content stream (it runs at ~25 pages/s).
 """
 
 from __future__ import annotations
@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+from pdfplumber.utils import filter_edges
 
 from corpus.errors import DqaError
 from corpus.model import BBox, Block, Cell, Page, Table
 from corpus.numbers import is_code, parse_decimal, unit_in
 from corpus.paragraphs import HeadingTracker, clean_line, lines_to_paragraphs
 
-_MIN_RULING_PATHS = 2  # one path is a header rule or an underline; no table in the corpus has fewer
-_WORD_GRID = {"snap_tolerance": 6, "join_tolerance": 6}  # Word-built grids of tiny rects (FORMATS §F)
+_WORD_GRID_TOLERANCE = 6  # snap/join for Word-built grids of tiny rects (FORMATS §F)
 _FOOTER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,3}(?:\s*页)?[-—–－\s]*$")
 _BODY_LABEL = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|\d+[、.．]\D)")
 _CAPTION_START = re.compile(r"^(?:编制单位|单位|部门)\s*[:：]")
@@ -50,6 +50,7 @@ class Glyph:
     top: float
     x1: float
     bottom: float
+    space_before: bool = False  # PDFium saw a word gap before this character
 
 
 @dataclass(slots=True)
@@ -86,6 +87,12 @@ class Grid:
     tops: list[float]
     rows: list[list[RawCell]]
 
+    @property
+    def covered(self) -> float:
+        """Share of grid positions hidden under merged cells: high for Word grids of tiny rects."""
+        cells = sum(len(r) for r in self.rows)
+        return 1 - cells / max(1, len(self.xs) * len(self.tops))
+
 
 def pdf_to_pages(path: Path) -> list[Page]:
     """Every page of a PDF; raises DqaError for files PDFium cannot open."""
@@ -114,51 +121,25 @@ class _Reader:
         self.headings = HeadingTracker()
         self.last_table: Table | None = None
         self.last_xs: list[float] = []
-        self._plumber: Any = None
-        self._plumber_failed = False
 
     def read(self) -> list[Page]:
-        try:
-            return [self._page(i) for i in range(len(self.doc))]
-        finally:
-            if self._plumber is not None:
-                self._plumber.close()
+        return [self._page(i) for i in range(len(self.doc))]
 
     def _page(self, index: int) -> Page:
         number = index + 1
         page = self.doc[index]
+        text_page = page.get_textpage()
         try:
-            text_page = page.get_textpage()
             n_chars = text_page.count_chars()
             if n_chars == 0:
                 return Page(number=number, text="", has_text_layer=not _has_images(page))
-            grids: list[Grid] = []
-            glyphs = None
-            if _count_paths(page) >= _MIN_RULING_PATHS or page.get_rotation():
-                glyphs, grids = self._plumber_page(index)
-            if glyphs is None:
-                glyphs = _pdfium_glyphs(text_page, n_chars, page.get_height())
-            text_page.close()
-            return self._compose(number, glyphs, grids, page.get_height())
+            view = _View.of(page)
+            glyphs = _glyphs(text_page, n_chars, view)
+            grids = _find_grids(_edges(page, view), glyphs)
+            return self._compose(number, glyphs, grids, view.height)
         finally:
+            text_page.close()
             page.close()
-
-    def _plumber_page(self, index: int) -> tuple[list[Glyph] | None, list[Grid]]:
-        """Characters and tables from pdfplumber; (None, []) if pdfminer cannot parse the page."""
-        if self._plumber_failed:
-            return None, []
-        try:
-            if self._plumber is None:
-                self._plumber = pdfplumber.open(self.path)
-            page = self._plumber.pages[index]
-            try:
-                glyphs = [Glyph(c["text"], c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars]
-                return glyphs, _find_grids(page, glyphs)
-            finally:
-                page.close()
-        except Exception:  # pdfminer fails in many ways on odd files; PDFium's text is the fallback
-            self._plumber_failed = self._plumber is None
-            return None, []
 
     def _compose(self, number: int, glyphs: list[Glyph], grids: list[Grid], height: float) -> Page:
         """Interleave prose and tables top to bottom; prose lines above a table give its title."""
@@ -303,6 +284,8 @@ def split_header(rows: list[list[RawCell]]) -> tuple[list[list[RawCell]], list[l
 
 
 def _is_header_row(row: list[RawCell], amount_cols: set[int]) -> bool:
+    if next((c.text for c in row if c.text), "") == "栏次":  # column numbers 1, 2, 3 label the header
+        return True
     for cell in row:
         text = cell.text
         if _is_amount(text) or _BODY_LABEL.match(text) or (not text and cell.col in amount_cols):
@@ -366,26 +349,26 @@ def _title_with_fragments(lines: list[Line], i: int) -> str:
 # ---------------------------------------------------------------- tables
 
 
-def _find_grids(page: Any, glyphs: list[Glyph]) -> list[Grid]:
-    """Ruled tables via pdfplumber's lattice finder, with cell texts from our glyphs."""
-    tables = page.find_tables()
-    if any(_mostly_covered(t) for t in tables):
-        tables = page.find_tables(_WORD_GRID)
-    grids = [_grid(t) for t in tables]
-    grids = [g for g in grids if g.rows]
+def _find_grids(edges: list[dict[str, Any]], glyphs: list[Glyph]) -> list[Grid]:
+    """Ruled tables by pdfplumber's lattice algorithm on PDFium's edges, cell texts from our glyphs."""
+    if len(edges) < 4:
+        return []
+    grids = [_grid(cells) for cells in _lattice(edges, 3)]
+    if any(g.covered > 0.4 and len(g.xs) * len(g.tops) > 200 for g in grids):
+        grids = [_grid(cells) for cells in _lattice(edges, _WORD_GRID_TOLERANCE)]
     _fill(grids, glyphs)
     return grids
 
 
-def _mostly_covered(table: Any) -> bool:
-    rows = table.rows
-    total = sum(len(r.cells) for r in rows)
-    covered = sum(1 for r in rows for c in r.cells if c is None)
-    return total > 200 and covered > 0.4 * total
+def _lattice(edges: list[dict[str, Any]], tolerance: float) -> list[list[tuple[float, float, float, float]]]:
+    """pdfplumber's default "lines" strategy (TableFinder) with snap/join `tolerance`."""
+    merged = merge_edges(edges, tolerance, tolerance, tolerance, tolerance)
+    merged = filter_edges(merged, min_length=3)
+    cells = intersections_to_cells(edges_to_intersections(merged, 3, 3))
+    return cells_to_tables(cells)
 
 
-def _grid(table: Any) -> Grid:
-    cells = table.cells
+def _grid(cells: list[tuple[float, float, float, float]]) -> Grid:
     xs = sorted({round(c[0], 1) for c in cells})
     tops = sorted({round(c[1], 1) for c in cells})
     by_row: dict[int, list[RawCell]] = {}
@@ -396,7 +379,8 @@ def _grid(table: Any) -> Grid:
         rowspan = max(1, sum(1 for t in tops[r:] if t < bottom - 1))
         by_row.setdefault(r, []).append(RawCell(r, c, rowspan, colspan, (x0, top, x1, bottom)))
     rows = [sorted(by_row[r], key=lambda cell: cell.col) for r in sorted(by_row)]
-    return Grid(bbox=table.bbox, xs=xs, tops=tops, rows=rows)
+    bbox = (min(c[0] for c in cells), min(c[1] for c in cells), max(c[2] for c in cells), max(c[3] for c in cells))
+    return Grid(bbox=bbox, xs=xs, tops=tops, rows=rows)
 
 
 def _fill(grids: list[Grid], glyphs: list[Glyph]) -> None:
@@ -462,14 +446,17 @@ def _line(members: list[Glyph]) -> Line:
     members.sort(key=lambda g: g.x0)
     parts: list[str] = []
     prev: Glyph | None = None
+    space = False
     for g in members:
         if g.text.isspace():
+            space = True
             continue
         if prev is not None:
             if g.text == prev.text and abs(g.x0 - prev.x0) < 1:
                 continue  # overprinted duplicate
-            if g.x0 - prev.x1 > 0.25 * (g.bottom - g.top):
+            if space or g.space_before or g.x0 - prev.x1 > 0.25 * (g.bottom - g.top):
                 parts.append(" ")
+        space = False
         parts.append(g.text)
         prev = g
     return Line(
@@ -497,33 +484,124 @@ def _inside_any(g: Glyph, boxes: list[tuple[float, float, float, float]]) -> boo
 # ---------------------------------------------------------------- PDFium
 
 
-def _count_paths(page: pdfium.PdfPage) -> int:
-    return sum(1 for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3))
+@dataclass(frozen=True, slots=True)
+class _View:
+    """Maps PDF user space (y up) onto the page as displayed (y down), honouring /Rotate."""
+
+    rotation: int
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    @classmethod
+    def of(cls, page: pdfium.PdfPage) -> _View:
+        return cls(page.get_rotation(), *page.get_mediabox())
+
+    @property
+    def height(self) -> float:
+        return self.right - self.left if self.rotation in (90, 270) else self.top - self.bottom
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        if self.rotation == 90:
+            return y - self.bottom, x - self.left
+        if self.rotation == 180:
+            return self.right - x, y - self.bottom
+        if self.rotation == 270:
+            return self.top - y, self.right - x
+        return x - self.left, self.top - y
+
+    def box(self, left: float, bottom: float, right: float, top: float) -> tuple[float, float, float, float]:
+        ax, ay = self.point(left, bottom)
+        bx, by = self.point(right, top)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
 def _has_images(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
 
 
-def _pdfium_glyphs(text_page: pdfium.PdfTextPage, n_chars: int, height: float) -> list[Glyph]:
-    """Characters with a box of one font size around the baseline, like pdfminer's.
+def _glyphs(text_page: pdfium.PdfTextPage, n_chars: int, view: _View) -> list[Glyph]:
+    """Characters in display coordinates.
 
-    PDFium's own boxes hug each glyph, so CJK and digits on one line get different
-    heights; the baseline and font size are what line grouping needs.
+    PDFium's boxes hug each glyph, so CJK and digits on one line get different
+    heights. On upright pages the box is rebuilt as one font size around the
+    baseline (like pdfminer's), which is what line grouping needs.
     """
     raw = text_page.raw
-    x = pdfium_c.FS_RECTF()
+    rect = pdfium_c.FS_RECTF()
+    matrix = pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     glyphs = []
+    space = False
     for i in range(n_chars):
-        if pdfium_c.FPDFText_IsGenerated(raw, i):
-            continue
         code = pdfium_c.FPDFText_GetUnicode(raw, i)
+        if pdfium_c.FPDFText_IsGenerated(raw, i):
+            space = space or code == 0x20
+            continue
         if code in (0, 0xFFFE, 0xFFFF):
             continue
-        pdfium_c.FPDFText_GetLooseCharBox(raw, i, x)
-        pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
-        size = pdfium_c.FPDFText_GetFontSize(raw, i) or 10.0
-        base = height - oy.value
-        glyphs.append(Glyph(chr(code), x.left, base - 0.85 * size, x.right, base + 0.15 * size))
+        pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
+        x0, top, x1, bottom = view.box(rect.left, rect.bottom, rect.right, rect.top)
+        if view.rotation == 0:
+            pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(ox), ctypes.byref(oy))
+            pdfium_c.FPDFText_GetMatrix(raw, i, matrix)  # the font size is in text space: scale it
+            scale = abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+            size = pdfium_c.FPDFText_GetFontSize(raw, i) * scale or bottom - top
+            base = view.point(ox.value, oy.value)[1]
+            top, bottom = base - 0.85 * size, base + 0.15 * size
+        glyphs.append(Glyph(chr(code), x0, top, x1, bottom, space))
+        space = False
     return glyphs
+
+
+def _edges(page: pdfium.PdfPage, view: _View) -> list[dict[str, Any]]:
+    """Horizontal and vertical straight segments of every path, as pdfplumber edge dicts.
+
+    Like pdfplumber, a rectangle gives its four sides; curves give nothing.
+    """
+    edges: list[dict[str, Any]] = []
+    matrix = pdfium_c.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=1):
+        pdfium_c.FPDFPageObj_GetMatrix(obj.raw, matrix)
+        m = matrix
+        start = current = (0.0, 0.0)
+        for i in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+            pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+            point = view.point(m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f)
+            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                start = point
+            elif kind == pdfium_c.FPDF_SEGMENT_LINETO:
+                _add_edge(edges, current, point)
+            current = point
+            if pdfium_c.FPDFPathSegment_GetClose(segment):
+                _add_edge(edges, current, start)
+                current = start
+    return edges
+
+
+def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[float, float]) -> None:
+    x0, x1 = sorted((a[0], b[0]))
+    top, bottom = sorted((a[1], b[1]))
+    if x1 - x0 < 0.01 and bottom - top >= 1:
+        orientation = "v"
+    elif bottom - top < 0.01 and x1 - x0 >= 1:
+        orientation = "h"
+    else:
+        return
+    edges.append(
+        {
+            "object_type": "line",
+            "orientation": orientation,
+            "x0": x0,
+            "x1": x1,
+            "top": top,
+            "bottom": bottom,
+            "doctop": top,
+            "width": x1 - x0,
+            "height": bottom - top,
+        }
+    )
