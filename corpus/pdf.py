@@ -109,7 +109,10 @@ def _open(path: Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
-        raise DqaError(_OPEN_ERRORS.get(e.err_code, f"cannot open the PDF ({e})"), path) from None
+        reason = _OPEN_ERRORS.get(e.err_code, f"cannot open the PDF ({e})")
+        if e.err_code == pdfium_c.FPDF_ERR_PASSWORD and b"/Encrypt" not in path.read_bytes():
+            reason = "the PDF has no pages"  # PDFium reports a page-less document as a password error
+        raise DqaError(reason, path) from None
 
 
 class _Reader:
