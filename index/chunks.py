@@ -18,6 +18,7 @@ from corpus.numbers import is_code, is_missing, parse_cell
 
 MAX_CHARS = 300
 _SENTENCE = re.compile(r"[^。；;]*(?:[。；;]+|$)")
+_DOT_LEADER = re.compile(r"[…．.·]{6,}")  # a table-of-contents line: it names a page, never an amount
 
 
 class Chunk(BaseModel):
@@ -48,8 +49,8 @@ def document_chunks(doc: Document, facts: list[Fact]) -> list[Chunk]:
 
 def page_text_chunks(doc_id: str, page: Page) -> list[Chunk]:
     """Sentences packed into chunks of ≤ MAX_CHARS that never cross a heading change."""
-    ordered = [p for p in page.paragraphs if p.text.strip()]
-    paragraphs = [p for p, nxt in zip(ordered, [*ordered[1:], None], strict=True) if not _is_heading_of(p, nxt)]
+    ordered = [p for p in page.paragraphs if p.text.strip() and not _DOT_LEADER.search(p.text)]
+    paragraphs = [p for p, nxt in zip(ordered, [*ordered[1:], None], strict=False) if not _is_heading_of(p, nxt)]
     chunks: list[Chunk] = []
     path: list[str] | None = None
     pieces: list[tuple[int, int]] = []
@@ -103,7 +104,7 @@ def table_chunks(doc_id: str, page: int, table: Table) -> list[Chunk]:
     labels_above: dict[int, str] = {}
     for cells in table.body_rows:
         cells = sorted(cells, key=lambda c: c.col)
-        if not any(c.text for c in cells):
+        if not any(c.text for c in cells) or any(_DOT_LEADER.search(c.text) for c in cells):
             continue
         numeric = {c.col for c in cells if _is_amount(c.text)}
         if not numeric and not table.header_rows and sum(1 for c in cells if c.text) >= 2:

@@ -7,6 +7,7 @@ tested with the real model in test_search.py.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import shutil
 import sqlite3
@@ -36,7 +37,7 @@ class HashEmbedder:
     def encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for i, text in enumerate(texts):
-            for a, b in zip(text, text[1:], strict=False):
+            for a, b in itertools.pairwise(text):
                 out[i, hashlib.md5((a + b).encode()).digest()[0] % self.dim] += 1
         out += 1e-3
         return out / np.linalg.norm(out, axis=1, keepdims=True)
