@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zlib
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,7 @@ def test_three_level_sangong_header(docs):
     run = next(p for p in paths if "公务用车运行费" in p and p[-1] == "决算数")
     assert "公务用车购置及运行费" in run
     assert not any(all(not c.text for c in row) for row in table.header_rows)
-    assert [c.text for c in table.body_rows[0]][0] == "0.95"
+    assert table.body_rows[0][0].text == "0.95"
 
 
 def test_merged_cells_are_one_cell_with_a_span(docs):
@@ -68,7 +69,7 @@ def test_merged_cells_are_one_cell_with_a_span(docs):
     band = table.header_rows[0][0]
     assert band.colspan == 12 and band.rowspan == 1
     cols = [(c.col, c.colspan) for c in table.header_rows[1]]
-    assert cols == sorted(cols) and all(a + w <= b for (a, w), (b, _) in zip(cols, cols[1:], strict=False))
+    assert cols == sorted(cols) and all(a + w <= b for (a, w), (b, _) in pairwise(cols))
 
 
 def test_jiangsu_title_and_unit_from_first_cell(docs):
