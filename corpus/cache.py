@@ -6,6 +6,7 @@ A damaged or outdated cache file is ignored and rewritten.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -14,7 +15,16 @@ from pydantic import ValidationError
 from corpus.model import Document
 from corpus.reader import content_id, read_document
 
-CACHE_VERSION = "1"
+
+def _parser_version() -> str:
+    """A hash of the reader's own source: a changed parser never serves stale documents."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CACHE_VERSION = _parser_version()
 
 
 def cache_dir() -> Path:

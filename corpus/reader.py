@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from corpus.errors import DqaError
-from corpus.model import Document, Kind, Page
+from corpus.model import Document, Page
 
 SUPPORTED = (".pdf", ".txt", ".text", ".md", ".docx", ".xlsx")
 
@@ -15,6 +15,11 @@ _YEAR = re.compile(r"(20\d{2})\s*年")
 _ORG = re.compile(
     r"(?:中共)?[\u4e00-\u9fff]{2,8}?(?:省|市)[\u4e00-\u9fff]{0,8}?(?:区|县|市)?[\u4e00-\u9fff（）]{1,20}?"
     r"(?:办公室|办公厅|委员会|常委会|局|检察院|法院|部|厅|中心|街道办事处|大学|学校|福利院)"
+)
+_TITLE = re.compile(r"^(.{2,60}?(?:决算|预算)(?:公开)?)")
+_DEPT_LABEL = re.compile(r"(?:预算主管部门|主管部门|部门名称|单位名称)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})")
+_ORG_SUFFIX = re.compile(
+    r"(?:办公室|办公厅|委员会|常委会|局|检察院|法院|部|厅|中心|街道办事处|大学|学校|福利院|委|会)$"
 )
 _KIND_WORDS = {
     "决算": ("部门决算", "单位决算", "决算公开", "决算情况说明", "年度决算"),
@@ -69,18 +74,38 @@ def _read_pages(path: Path, suffix: str, data: bytes) -> list[Page]:
 def _detect_metadata(doc: Document) -> None:
     """Title, department, year and kind from the text and the file name.
 
-    The department is the organisation named most often near the start; the kind
-    is whichever of 决算/预算 the report calls itself most.
+    The kind is whichever of 决算/预算 the report calls itself most.
     """
     text = "\n".join(p.text for p in doc.pages)
     head = text[:6000]
     counts = {kind: sum(text.count(w) + 5 * doc.name.count(w) for w in words) for kind, words in _KIND_WORDS.items()}
     doc.kind = max(counts, key=counts.get) if max(counts.values()) else "other"  # type: ignore[arg-type]
-    orgs = _ORG.findall(head) or _ORG.findall(doc.name)
-    doc.department = max(set(orgs), key=lambda o: (orgs.count(o), len(o))) if orgs else ""
     years = _YEAR.findall(doc.name) or _YEAR.findall(head)
     doc.year = int(max(set(years[:10]), key=years[:10].count)) if years else None
-    lines = [line.strip() for line in head.split("\n")[:20] if line.strip()]
-    doc.title = next(
-        (line for line in lines if ("决算" in line or "预算" in line) and len(line) < 60 and "表" not in line), ""
-    ) or " ".join(x for x in (doc.department, f"{doc.year}年度" if doc.year else "", f"部门{doc.kind}") if x)
+    doc.title = _title(head)
+    doc.department = _department(head, doc.title, doc.name)
+    if not doc.title:
+        doc.title = "".join(x for x in (doc.department, f"{doc.year}年度" if doc.year else "", f"部门{doc.kind}") if x)
+
+
+def _title(head: str) -> str:
+    """The first short line naming a 决算/预算, cut after that word ("…部门决算2025 年 8 月" → "…部门决算")."""
+    for line in head.split("\n")[:20]:
+        line = line.strip()
+        m = _TITLE.match(line)
+        if m and "表" not in line and len(line) < 80:
+            return m.group(1).strip()
+    return ""
+
+
+def _department(head: str, title: str, name: str) -> str:
+    """"主管部门：X" where printed; else the title's words before its year; else the most named organisation."""
+    m = _DEPT_LABEL.search(head)
+    if m:
+        label = m.group(1)
+        return label[:-2] if label.endswith("单位") and _ORG_SUFFIX.search(label[:-2]) else label
+    prefix = re.split(r"\s*20\d{2}\s*年", title)[0].strip() if title else ""
+    if re.fullmatch(r"[\u4e00-\u9fff（）()]{2,30}", prefix) and _ORG_SUFFIX.search(prefix):
+        return prefix
+    orgs = _ORG.findall(head) or _ORG.findall(name)
+    return max(set(orgs), key=lambda o: (orgs.count(o), len(o))) if orgs else prefix

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from corpus.model import Document, Fact
 from qa.checks import cross_check
 from qa.library import Library, Passage
-from qa.match import GENERIC, item_score, similar_subjects
+from qa.match import GENERIC, coverage, item_score, similar_subjects
 from qa.question import Question, parse_question
 from qa.record import Alternative, AnswerValue, Citation, Record
 from qa.render import answer_sentence, explanation_for, format_yuan, not_found_sentence
 
 MIN_ITEM_SCORE = 0.62
 CLOSE = 0.15
+SAME_SUBJECT = 0.85
 _DERIVED = {"增减额", "增减率", "占比", "完成率", "比率"}
 
 
@@ -73,10 +74,13 @@ def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Passa
     for doc_id in doc_ids:
         doc = library.documents[doc_id]
         period = q.year or (doc.year + q.relative_year if doc.year else None)
+        groups = _item_groups(q, doc)
+        if groups is None:
+            continue
         for fact in library.facts[doc_id]:
             if not _kind_fits(q, fact) or (period is not None and fact.period != period) or _opposite(q, fact):
                 continue
-            item = item_score(q.terms, fact, _context(fact))
+            item = item_score(groups, fact, _context(fact))
             if item < MIN_ITEM_SCORE:
                 continue
             score = item + _measure_fit(q, fact, doc) + near.get((doc_id, fact.page, fact.table_id, fact.row), 0.0)
@@ -85,29 +89,34 @@ def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Passa
                 score -= 0.1
             out.append(Candidate(fact, doc, score, item))
     out.sort(key=lambda c: (-c.score, c.fact.page, c.fact.start or 0))
-    return _consensus(out, q.total)
+    return _consensus(out, q.total, library.facts)
 
 
-def _consensus(ranked: list[Candidate], total: bool) -> list[Candidate]:
+def _consensus(ranked: list[Candidate], total: bool, facts: dict[str, list[Fact]]) -> list[Candidate]:
     """Settle near-ties between statements of the same item with different values.
 
-    The value the report states most often wins (one sentence printing 54.39元 loses to
-    four printing 54.39万元); a question about the total takes the inclusive (largest)
+    The value the report restates most often wins (one sentence printing 54.39元 loses to
+    the many that print 54.39万元); a question about the total takes the inclusive (largest)
     figure. Candidates about other items are never merged in.
     """
     if not ranked:
         return ranked
     lead = ranked[0]
     rivals = [c for c in ranked if c.score >= lead.score - CLOSE
-              and similar_subjects(c.fact.subject, lead.fact.subject) >= 0.6]
-    support: dict[tuple, float] = {}
-    for c in rivals:
-        support[_value_key(c.fact)] = support.get(_value_key(c.fact), 0.0) + c.score
+              and similar_subjects(c.fact.subject, lead.fact.subject) >= SAME_SUBJECT]
     if total and lead.fact.kind == "money":
         best = max(rivals, key=lambda c: (c.fact.yuan or 0, c.score))
     else:
-        best = max(rivals, key=lambda c: (support[_value_key(c.fact)], c.score))
+        best = max(rivals, key=lambda c: (_restatements(c.fact, facts[c.doc.id]), c.score))
     return [best, *[c for c in ranked if c is not best]]
+
+
+def _restatements(fact: Fact, facts: list[Fact]) -> int:
+    return sum(
+        1 for f in facts
+        if f.measure == fact.measure and _value_key(f) == _value_key(fact)
+        and similar_subjects(f.subject, fact.subject) >= 0.6
+    )
 
 
 def _collides_with_budget(fact: Fact, facts: list[Fact]) -> bool:
@@ -149,6 +158,15 @@ def cite(doc: Document, fact: Fact) -> Citation:
     )
 
 
+def _item_groups(q: Question, doc: Document) -> list[list[str]] | None:
+    """The question's item terms for this report: words that name the report itself
+    (西南大学, 普陀区财政局) select it and are not part of the item; a question naming
+    another department (or nothing specific) gets None."""
+    names = f"{doc.department} {doc.title} {doc.name}"
+    groups = [g for g in q.terms if not any(len(t) >= 3 and coverage(t, names) >= 0.9 for t in g)]
+    return groups if any(not all(t in GENERIC for t in g) for g in groups) else None
+
+
 def has_item(q: Question) -> bool:
     """A question must name something specific; "how much was the total?" names nothing."""
     return any(not all(t in GENERIC for t in group) for group in q.terms)
@@ -170,8 +188,10 @@ def _kind_fits(q: Question, fact: Fact) -> bool:
 
 
 def _opposite(q: Question, fact: Fact) -> bool:
-    """Income asked, expenditure found (or the reverse): 财政拨款收入 never answers 财政拨款支出."""
+    """Income asked, expenditure found (or the reverse), or the 其他 remainder of an item."""
     asked = {t for group in q.terms for t in group}
+    if fact.subject.startswith("其他") and not any("其他" in t for t in asked):
+        return True  # 其他教育支出 is the remainder, not 教育支出
     for this, other in (("支出", "收入"), ("收入", "支出")):
         if this in asked and other not in asked and other in fact.subject and this not in fact.subject:
             return True

@@ -52,6 +52,7 @@ def statement_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check
     """Every other statement of this figure: agreeing ones grouped, each conflict on its own."""
     agree: list[Fact] = []
     checks: list[Check] = []
+    seen: set[tuple] = set()
     for other in facts:
         if other is fact or (other.page, other.start, other.table_id, other.row, other.col) == (
             fact.page, fact.start, fact.table_id, fact.row, fact.col
@@ -59,14 +60,18 @@ def statement_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check
             continue
         if _equal(fact, other):
             agree.append(other)
-        elif fact.kind == "money" and other.value == fact.value and other.unit != fact.unit:
+            continue
+        if (other.printed, other.page, other.unit) in seen:
+            continue
+        seen.add((other.printed, other.page, other.unit))
+        if fact.kind == "money" and other.value == fact.value and other.unit != fact.unit:
             checks.append(Check(
                 status="conflict", kind="unit",
                 detail=f"{other.subject} is printed as {other.printed} on page {other.page} "
                        f"but as {fact.printed} here: a unit slip ({other.unit} vs {fact.unit}).",
                 citations=[cite(other, doc.name)],
             ))
-        elif _strictly_same_subject(fact, other):
+        elif _same_statement(fact, other):
             checks.append(Check(
                 status="conflict", kind="value",
                 detail=f"{other.subject} ({other.measure}, {other.period}) is {other.printed} on page "
@@ -83,7 +88,14 @@ def statement_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check
     return checks
 
 
-def _strictly_same_subject(a: Fact, b: Fact) -> bool:
+def _same_statement(a: Fact, b: Fact) -> bool:
+    """Sure enough to call a different value a conflict: two sentences naming the same item,
+    or the same row and column label in tables of the same title. A table of all funds and
+    a table of fiscal appropriations may differ for one item, so text vs table stays silent."""
+    if a.source != b.source:
+        return False
+    if a.source == "table":
+        return a.label == b.label
     sa, sb = a.subject.strip("“”"), b.subject.strip("“”")
     return len(sa) >= 4 and (sa == sb or similar_subjects(sa, sb) >= 0.9)
 

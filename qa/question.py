@@ -115,7 +115,6 @@ def parse_question(text: str, previous: Question | None = None) -> Question:
     measure = _measure(text, lang)
     number_kind = _number_kind(text, lang, measure)
     why = bool((_WHY_EN if lang == "en" else _WHY_ZH).search(text))
-    chinese = "".join(_CJK.findall(text)) if lang == "zh" else " ".join(_CJK.findall(text))
     if lang == "zh":
         item = _STOP_ZH.sub(" ", re.sub(r"20\d{2}", " ", text))
         item = re.sub(r"[^\u3400-\u9fffA-Za-z]+", " ", item).strip()
@@ -124,7 +123,7 @@ def parse_question(text: str, previous: Question | None = None) -> Question:
     else:
         english = re.sub(r"[\u3400-\u9fff（）()]+", " ", text)
         item = re.sub(r"\s+", " ", _STOP_EN.sub(" ", re.sub(r"[^\w\s]", " ", english))).strip()
-        terms = glossary_terms(english) + [[t] for t in chinese.split() if t]
+        terms = glossary_terms(english) + [[t] for t in re.findall(r"[\u3400-\u9fff]{2,}", text)]
     total = bool(re.search(r"\btotal\b|\boverall\b|合计|总计|总额|总共", text, re.I))
     if any(not set(g) <= _MODIFIERS for g in terms):
         terms = [g for g in terms if not set(g) <= _MODIFIERS]  # "total X" asks for X

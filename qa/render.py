@@ -30,22 +30,30 @@ def _yuan_en(fact: Fact) -> str:
     return f" (¥{fact.yuan:,f})".replace(".000", "") if fact.yuan % 1 else f" (¥{int(fact.yuan):,})"
 
 
+def shown(fact: Fact) -> str:
+    """The figure as printed, with the unit a table cell takes from its header or caption."""
+    if fact.unit and fact.unit not in fact.printed:
+        return f"{fact.printed}{fact.unit}"
+    return fact.printed
+
+
 def answer_sentence(q: Question, fact: Fact, doc: Document) -> str:
     who = doc.department or doc.name
+    printed = shown(fact)
     if q.lang == "zh":
         period = f"{fact.period}年" if fact.period else ""
         yuan = f"（{format_yuan(fact.yuan)}元）" if fact.yuan is not None and fact.unit != "元" else ""
         if fact.measure == "增减额":
             verb = "减少" if fact.value < 0 else "增加"
-            return f"{who}{period}{fact.subject}{verb}{fact.printed}{yuan}[1]。"
+            return f"{who}{period}{fact.subject}{verb}{printed}{yuan}[1]。"
         measure = fact.measure if fact.measure and fact.measure != "数量" else ""
-        return f"{who}{period}{fact.subject}{measure}为{fact.printed}{yuan}[1]。"
+        return f"{who}{period}{fact.subject}{measure}为{printed}{yuan}[1]。"
     period = f"In {fact.period}, " if fact.period else ""
     measure = MEASURE_EN.get(fact.measure, fact.measure)
     if fact.measure in ("增减额", "增减率"):
         direction = "fell" if fact.value < 0 else "rose"
-        return f"{period}{fact.subject} at {who} {direction} by {fact.printed}{_yuan_en(fact)} [1]."
-    return f"{period}{who} reports {fact.subject} ({measure}) of {fact.printed}{_yuan_en(fact)} [1]."
+        return f"{period}{fact.subject} at {who} {direction} by {printed}{_yuan_en(fact)} [1]."
+    return f"{period}{who} reports {fact.subject} ({measure}) of {printed}{_yuan_en(fact)} [1]."
 
 
 def not_found_sentence(q: Question) -> str:
