@@ -46,7 +46,8 @@ class Table(BaseModel):
 
     @property
     def n_cols(self) -> int:
-        return max((len(r) for r in self.header_rows + self.body_rows), default=0)
+        """Grid width: merged cells count for every column they cover."""
+        return max((c.col + c.colspan for r in self.header_rows + self.body_rows for c in r), default=0)
 
     def header_path(self, col: int) -> list[str]:
         """Column name as a path across header levels, merged cells repeated, duplicates dropped."""
