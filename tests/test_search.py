@@ -87,3 +87,7 @@ def test_glossary_covers_the_functional_classification() -> None:
 
 def test_rrf_rewards_agreement() -> None:
     assert [i for i, _ in rrf([[1, 2, 3], [3, 1]])] == [1, 3, 2]
+
+
+def test_weighted_rrf_prefers_the_stronger_ranking() -> None:
+    assert [i for i, _ in rrf([[1, 2], [2, 1]], [0.3, 1.0])] == [2, 1]
