@@ -83,7 +83,7 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
                     inherited[c.col] = c.text
             continue
         quote = " | ".join(c.text for c in cells if c.text)
-        codes = [c.text.replace(" ", "") for c in cells if is_code(c.text) and _is_code_cell(c.text, cells, c.col)]
+        codes = [c.text.replace(" ", "") for c in cells if _is_code_cell(c.text, cells, c.col)]
         code = "".join(codes) or None
         for cell in amounts:
             labels = _row_labels(cells, cell.col, amounts, inherited)
@@ -128,11 +128,25 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
 
 
 def _is_code_cell(text: str, cells: list, col: int) -> bool:
-    """A code is a code-shaped number left of the row's first text label."""
+    """Codes stand before their label: a code-shaped number followed by a text label or by
+    the 2-digit 款/项 parts ("208 | 05 | 05 | 机关事业单位…", also in the right half of
+    two-column tables: "… | 302 | 05 | 水费")."""
+    ordered = [c for c in sorted(cells, key=lambda c: c.col) if c.text]
+    index = next((i for i, c in enumerate(ordered) if c.col == col), None)
+    if index is None:
+        return False
+    if _is_part(text):
+        return index > 0 and _is_code_cell(ordered[index - 1].text, cells, ordered[index - 1].col)
     if not is_code(text):
         return False
-    first_label = next((c.col for c in cells if c.text and not is_code(c.text) and parse_cell(c.text) is None), None)
-    return first_label is None or col < first_label or len(text.replace(" ", "")) == 7
+    if len(text.replace(" ", "")) == 7:
+        return True
+    following = ordered[index + 1] if index + 1 < len(ordered) else None
+    return following is not None and (_is_part(following.text) or parse_cell(following.text) is None)
+
+
+def _is_part(text: str) -> bool:
+    return len(text) == 2 and text.isdigit()
 
 
 def _row_labels(cells: list, col: int, amounts: list, inherited: dict[int, str]) -> list[str]:

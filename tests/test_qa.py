@@ -1,0 +1,119 @@
+"""Answers over the bundled seed report through the real index: values, citations, checks."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from qa.answer import answer
+from qa.library import Library
+from tests.conftest import SEED
+
+# ../shared/eval/seed_questions.jsonl, copied: the issue's acceptance set
+SEED_QUESTIONS = [
+    ("v01", "how much was spent on official vehicles", {"yuan": "543900"}),
+    ("v02", "三公经费预算数是多少", {"yuan": "1370000"}),
+    ("v03", "How much was the 2019 training budget?", {"yuan": "50000"}),
+    ("v04", "What was total fiscal appropriation expenditure in 2019?", {"yuan": "11782800"}),
+    ("v05", "How much went to administrative operations (行政运行)?", {"yuan": "5394100"}),
+    ("v06", "机关事业单位基本养老保险缴费支出是多少", {"yuan": "563800"}),
+    ("v07", "How many official vehicles are registered to the office itself?", {"number": "1", "unit": "辆"}),
+    ("v08", "What was the 2018 meeting expense?", {"yuan": "39600"}),
+    ("v09", "How much did the three desktop computers cost?", {"yuan": "14900"}),
+    ("v10", "How much was spent on official vehicles in 2030?", {"not_found": True}),
+    ("v11", "What were the 2018 agency operating expenses?", {"yuan": "1439500"}),
+    ("v12", "How many staff were on the authorised establishment (在编人员)?", {"number": "54", "unit": "人"}),
+    ("v13", "行政单位医疗支出多少", {"yuan": "214000"}),
+    ("v14", "What was the fiscal appropriation revenue in 2018?", {"yuan": "15736600"}),
+    ("v15", "How much of the operations support project budget was left unspent?", {"yuan": "79900"}),
+]
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    return Library.open([str(SEED)], tmp_path_factory.mktemp("qa-index"), progress=False)
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit())
+
+
+@pytest.mark.parametrize(("qid", "question", "gold"), SEED_QUESTIONS)
+def test_seed_question(library: Library, qid: str, question: str, gold: dict) -> None:
+    record, _ = answer(library, question, qid, SEED.name)
+    if gold.get("not_found"):
+        assert record.status == "not_found"
+        assert record.answer.value is None
+        return
+    assert record.status == "answered", record.answer
+    if "yuan" in gold:
+        assert Decimal(record.answer.yuan) == Decimal(gold["yuan"])
+    else:
+        assert Decimal(record.answer.value) == Decimal(gold["number"])
+        assert record.answer.unit == gold["unit"]
+    quote = record.citations[0].quote
+    assert _digits(record.answer.value) in _digits(quote)
+
+
+def test_v01_reports_the_unit_slip_as_a_conflict(library: Library) -> None:
+    record, _ = answer(library, "how much was spent on official vehicles", "v01", SEED.name)
+    assert record.answer.value == "54.39" and record.answer.unit == "万元"
+    conflicts = [c for c in record.checks if c.status == "conflict"]
+    assert any(c.kind == "unit" and any("54.39元" in x.quote for x in c.citations) for c in conflicts)
+
+
+def test_ambiguity_lists_the_other_reading(library: Library) -> None:
+    record, _ = answer(library, "What was total fiscal appropriation expenditure in 2019?", "v04")
+    assert record.answer.value == "1178.28"
+    assert any(a.value == "1113.88" for a in record.alternatives)
+
+
+def test_stated_change_and_rate_are_checked(library: Library) -> None:
+    record, _ = answer(library, "2018年会议费是多少", "x")
+    kinds = {(c.kind, c.status) for c in record.checks}
+    assert ("change rate", "holds") in kinds
+
+
+def test_follow_ups_reuse_the_previous_question(library: Library) -> None:
+    first, q = answer(library, "公务接待费决算数是多少", "1")
+    assert first.answer.value == "1.43"
+    budget, q = answer(library, "那预算数呢？", "2", previous=q)
+    assert (budget.answer.value, budget.answer.unit) == ("58", "万元")
+    last_year, q = answer(library, "and in 2018?", "3", previous=q)
+    assert last_year.status == "not_found" or last_year.answer.value != "58"
+    meetings, _ = answer(library, "what about meetings?", "4", previous=q)
+    assert meetings.status == "answered"
+
+
+def test_why_question_quotes_the_reports_explanation(library: Library) -> None:
+    record, _ = answer(library, "why did official reception spending fall?", "w")
+    assert record.answer.value == "1.43" or record.answer.value == "8.41"
+    assert "一是" in record.answer.text or "主要" in record.answer.text
+    assert len(record.citations) >= 2
+
+
+@pytest.mark.parametrize("question", [
+    "How much was spent on official vehicles in 2030?",
+    "How much did the office spend on space exploration?",
+    "月球基地建设支出是多少",
+])
+def test_not_found_gives_no_number(library: Library, question: str) -> None:
+    record, _ = answer(library, question, "n")
+    assert record.status == "not_found"
+    assert record.answer.value is None and record.answer.yuan is None
+
+
+def test_unknown_doc_is_an_error(library: Library) -> None:
+    record, _ = answer(library, "三公经费预算数是多少", "e", "nope.pdf")
+    assert record.status == "error" and "nope.pdf" in record.error
+
+
+def test_record_matches_the_batch_contract(library: Library) -> None:
+    record, _ = answer(library, "三公经费预算数是多少", "c1")
+    data = json.loads(record.model_dump_json())
+    assert set(data) >= {"id", "question", "status", "answer", "alternatives", "citations", "checks", "error"}
+    assert set(data["answer"]) == {"text", "value", "unit", "yuan"}
+    assert set(data["citations"][0]) >= {"doc", "page", "quote", "table", "row", "col"}
+    assert data["answer"]["yuan"] == "1370000"
+    assert Path(data["citations"][0]["doc"]).name == SEED.name
