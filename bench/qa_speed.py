@@ -1,0 +1,118 @@
+"""Question answering speed: warm `answer` latency, a 100-question CLI batch, peak memory.
+
+Usage (from the repo root, venv active):
+
+    python bench/qa_speed.py                        # index samples/ into a temp dir first (timed apart)
+    python bench/qa_speed.py --index /tmp/dqa_idx   # reuse (or build once) an index there
+    python bench/qa_speed.py --batch-size 200 --rounds 2
+
+1. warm latency: the library is opened once in this process; every dev question is answered
+   `--rounds` times and the very first call (cold caches, lazy imports) is left out; p50/p95/max.
+2. batch: `dqa batch Q.jsonl --corpus samples --index DIR --out OUT.jsonl` in a subprocess against the
+   already-built index, Q.jsonl being `--batch-size` questions cycled from the dev set. The wall time
+   includes the CLI's start-up (imports, model load, index check, fact extraction).
+3. memory: peak RSS (ru_maxrss) of this process after the warm run, and of the batch subprocess
+   (RUSAGE_CHILDREN; the index build, when it runs, happens in-process, not as a child).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SAMPLES = ROOT / "samples"
+DEV = ROOT / "bench" / "questions_dev.jsonl"
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def dqa_command() -> list[str]:
+    exe = shutil.which("dqa") or str(Path(sys.executable).with_name("dqa"))
+    return [exe] if Path(exe).exists() else [sys.executable, "-c", "from qa.cli import main; main()"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--index", help="index directory (default: a fresh temp dir, built before timing)")
+    ap.add_argument("--dev", default=str(DEV))
+    ap.add_argument("--rounds", type=int, default=1, help="times each dev question is answered warm")
+    ap.add_argument("--batch-size", type=int, default=100)
+    args = ap.parse_args()
+
+    rows = [json.loads(line) for line in Path(args.dev).read_text(encoding="utf-8").splitlines() if line.strip()]
+    temp = tempfile.mkdtemp(prefix="dqa_speed_")
+    index_dir = args.index or str(Path(temp) / "index")
+    try:
+        from qa.answer import answer
+        from qa.library import Library
+
+        t0 = time.perf_counter()
+        lib = Library.open([str(SAMPLES)], index_dir, progress=False)
+        opened = time.perf_counter() - t0
+        print(f"library open (index {index_dir}, building it if needed): {opened:.1f}s, "
+              f"{len(lib.documents)} documents")
+
+        latencies: list[float] = []
+        first = None
+        for _ in range(args.rounds):
+            for row in rows:
+                t = time.perf_counter()
+                answer(lib, row["q"], row["id"], row.get("doc"))
+                elapsed = time.perf_counter() - t
+                if first is None:
+                    first = elapsed
+                else:
+                    latencies.append(elapsed)
+        self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"\nwarm answer() latency over {len(latencies)} calls "
+              f"({len(rows)} dev questions x {args.rounds}, first call {first * 1000:.0f} ms excluded):")
+        print(f"  p50 {percentile(latencies, 50) * 1000:7.1f} ms   p95 {percentile(latencies, 95) * 1000:7.1f} ms   "
+              f"mean {statistics.fmean(latencies) * 1000:7.1f} ms   max {max(latencies) * 1000:7.1f} ms")
+        print(f"  peak RSS of this process (index open + warm run): {self_rss:.0f} MB")
+
+        questions = Path(temp) / "batch_questions.jsonl"
+        out = Path(temp) / "batch_results.jsonl"
+        with questions.open("w", encoding="utf-8") as f:
+            for n in range(args.batch_size):
+                row = rows[n % len(rows)]
+                f.write(json.dumps({"id": f"{row['id']}#{n}", "q": row["q"], "doc": row.get("doc")},
+                                   ensure_ascii=False) + "\n")
+        cmd = [*dqa_command(), "batch", str(questions), "--corpus", str(SAMPLES), "--index", index_dir,
+               "--out", str(out)]
+        t = time.perf_counter()
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        wall = time.perf_counter() - t
+        child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        if proc.returncode != 0:
+            print(proc.stderr[-2000:], file=sys.stderr)
+            sys.exit(f"dqa batch failed with exit code {proc.returncode}")
+        records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+        status = {s: sum(1 for r in records if r["status"] == s) for s in ("answered", "not_found", "error")}
+        print(f"\n`dqa batch` of {args.batch_size} questions (cycled dev set), start-up included:")
+        print(f"  wall {wall:.1f}s  ({wall / max(1, len(records)) * 1000:.0f} ms per question overall)   "
+              f"records {len(records)}: {status['answered']} answered, {status['not_found']} not found, "
+              f"{status['error']} error(s)")
+        print(f"  peak RSS of the batch subprocess: {child_rss:.0f} MB")
+        print(f"  command: {' '.join(cmd)}")
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
