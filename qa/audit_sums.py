@@ -36,7 +36,8 @@ def _changes(doc: Document, text: str, offset: int, inside: list[Fact]) -> list[
     used = -1
     for i, base in enumerate(inside):
         piece = _CLAUSE.split(text[: (base.start or 0) - offset])[-1]
-        if base.kind != "money" or base.yuan is None or not _VERSUS.match(piece):
+        if base.kind != "money" or base.yuan is None or base.measure not in BASE_MEASURES \
+                or not _VERSUS.match(piece) or _NOT_A_PART.search(piece[1:]):
             continue
         options = [f for f in reversed(inside[used + 1 : i]) if _comparable(doc, f, base)
                    and "占" not in _CLAUSE.split(text[: (f.start or 0) - offset])[-1]]
@@ -182,8 +183,9 @@ def parts_vs_total(doc: Document, facts: list[Fact]) -> list[Finding]:
         pos = offset + markers[0].start()
         stop = offset + markers[1].start() if len(markers) > 1 else offset + len(text)
         total = next((f for f in reversed(inside) if (f.end or 0) <= pos and pos - (f.end or 0) <= 6), None)
-        if not total or total.kind != "money" or total.measure not in BASE_MEASURES:
-            continue
+        if not total or total.kind != "money" or total.measure not in BASE_MEASURES or "收支" in total.subject \
+                or text[: markers[0].start()].rstrip("，,：: ").endswith(("）", ")")):
+            continue  # 收支总预算 lists both sides; "(本年收入X)，其中" lists the parts of the outer total
         parts = [f for f in inside if pos < (f.start or 0) < stop and f.kind == "money" and f.unit
                  and f.measure == total.measure and f.period == total.period
                  and not _NOT_A_PART.search(re.split(r"[，,；;：:]", text[: (f.start or 0) - offset])[-1])]

@@ -76,6 +76,7 @@ class _Tally:
 
     holds: int = 0
     failures: list[Finding] = field(default_factory=list)
+    incomplete: bool = False  # a coded row came without values: the reader lost cells
 
     def verdict(self) -> list[Finding]:
         return self.failures if self.holds >= 2 * len(self.failures) and self.holds >= 1 else []
@@ -85,11 +86,12 @@ def code_sums(doc: Document, facts: list[Fact]) -> list[Finding]:
     """Each 类 or 款 row equals the sum of its next-level rows, column by column; 合计 = Σ 类."""
     out: list[Finding] = []
     for table in doc.tables:
-        rows = [r for r in table_rows(table) if r.values]
+        all_rows = table_rows(table)
+        rows = [r for r in all_rows if r.values]
         coded = [r for r in rows if r.code]
         if len(coded) < 2:
             continue
-        tally = _Tally()
+        tally = _Tally(incomplete=any(r.code and not r.values for r in all_rows))
         for parent in coded:
             children = _children(parent.code, coded)
             if children:
@@ -120,8 +122,10 @@ def _compare(doc: Document, table: Table, parent: Row, children: list[Row], tall
             tally.holds += 1
             continue
         what = parent.code or parent.label
+        pages = {parent.page, *(r.page for r in children)}
         tally.failures.append(Finding(
-            doc=doc.name, kind=kind, severity="warning",
+            doc=doc.name, kind=kind,
+            severity="info" if summed < value and (len(pages) > 1 or tally.incomplete) else "warning",
             message=f"{table.title or table.id}：{what}「{_col_name(table, col)}」为{parent.printed[col]}，"
                     f"下级各行合计{summed} / {table.title or table.id}: {what} "
                     f"({_col_name(table, col)}) is {parent.printed[col]} but its rows add up to {summed}",

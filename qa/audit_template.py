@@ -30,6 +30,7 @@ def missing_tables(doc: Document, facts: list[Fact]) -> list[Finding]:
     titles = [_norm(t.title) for t in doc.tables]
     if not tables or not any(titles):
         return []  # table bodies published separately or not in this file
+    untitled = any(not t.title for t in doc.tables)  # the reader may have lost the missing table's title
     family = max(STANDARD_TABLES.values(), key=lambda ts: sum(any(s in t for t in titles) for s in ts))
     if sum(any(s in t for t in titles) for s in family) * 2 < len(family):
         return []
@@ -40,23 +41,23 @@ def missing_tables(doc: Document, facts: list[Fact]) -> list[Finding]:
         found = [t for t in doc.tables if standard in _norm(t.title)]
         if not found:
             if standard not in body_text:
-                out.append(_missing(doc, standard, toc_pages))
+                out.append(_missing(doc, standard, toc_pages, untitled))
             continue
         if not any(_has_amounts(t) for t in found) and not _noted_empty(doc, found[0]):
             t = found[0]
             out.append(Finding(
-                doc=doc.name, kind="empty_table", severity="warning",
+                doc=doc.name, kind="empty_table", severity="info" if _said_zero(doc, t) else "warning",
                 message=f"{t.title}为空表，但未注明“本表无数据” / {t.title} is empty with no note saying so",
                 expected="数据或“本表无数据”说明", found="空表",
                 evidence=[Evidence(page=t.pages[0], quote=t.title)]))
     return out
 
 
-def _missing(doc: Document, standard: str, toc_pages: set[int]) -> Finding:
+def _missing(doc: Document, standard: str, toc_pages: set[int], untitled: bool) -> Finding:
     listed = [p for p in doc.pages if p.number in toc_pages and standard in re.sub(r"[\s“”\"]", "", p.text)]
     where = f"目录第{listed[0].number}页列出" if listed else "本类报告应有"
     return Finding(
-        doc=doc.name, kind="missing_table", severity="warning" if listed else "info",
+        doc=doc.name, kind="missing_table", severity="warning" if listed and not untitled else "info",
         message=f"{standard}：{where}，但报告中没有这张表 / {standard}: "
                 f"{'listed in the contents' if listed else 'standard for this kind of report'} but not in the report",
         expected=standard, found="缺失",
@@ -69,7 +70,15 @@ def _has_amounts(table: Table) -> bool:
 
 def _noted_empty(doc: Document, table: Table) -> bool:
     pages = [p for p in doc.pages if p.number in table.pages or p.number == table.pages[-1] + 1]
-    return bool(table.note and _EMPTY_NOTE.search(table.note)) or any(_EMPTY_NOTE.search(p.text) for p in pages)
+    cells = [c.text for row in table.body_rows for c in row]
+    return any(_EMPTY_NOTE.search(text) for text in [table.note, *cells, *(p.text for p in pages)])
+
+
+def _said_zero(doc: Document, table: Table) -> bool:
+    """The narrative says the fund this table covers is zero: an explanation, if not in the table."""
+    fund = next((f for f in ("政府性基金", "国有资本经营", "三公") if f in table.title), None)
+    pattern = re.compile(rf"{fund}[^。；]{{0,20}}?(?:为0|为零|0万元|0元|无)") if fund else None
+    return bool(pattern) and any(pattern.search(p.text) for p in doc.pages)  # type: ignore[union-attr]
 
 
 _PLACEHOLDER = re.compile(r"(?<![A-Za-z])(?:[XＸ]{2,}|×{2,}|[xｘ]{2,}(?=[\u4e00-\u9fff]))(?![A-Za-z])")

@@ -55,7 +55,8 @@ def restatements(doc: Document, facts: list[Fact]) -> list[Finding]:
     for group in anagrams.values():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                if transposed(a.printed, b.printed) and _same_item(a, b, strict=False):
+                if "text" in (a.source, b.source) and transposed(a.printed, b.printed) \
+                        and _same_item(a, b, strict=False):
                     out.append(_transposition(doc, a, b, money))
     out.extend(_sentence_conflicts(doc, [f for f in money if f.source == "text" and _named_in_quote(f)]))
     return out
@@ -80,8 +81,10 @@ def _sentence_conflicts(doc: Document, texts: list[Fact]) -> list[Finding]:
         a, b = values.values()
         if transposed(a.printed, b.printed) or a.value == b.value:
             continue  # reported as a transposition or a unit slip
+        near = abs(a.yuan - b.yuan) < abs(a.yuan) / 1000 and digits(a.printed)[:-2] == digits(b.printed)[:-2]  # type: ignore[operator]
         out.append(finding(
-            doc, "restatement", "info", f"{key}：第{a.page}页写作{a.printed}，第{b.page}页写作{b.printed}",
+            doc, "restatement", "warning" if near else "info",
+            f"{key}：第{a.page}页写作{a.printed}，第{b.page}页写作{b.printed}",
             f"{key}: {a.printed} on page {a.page} but {b.printed} on page {b.page}",
             expected=a.printed, found=b.printed, facts=[a, b]))
     return out
