@@ -1,0 +1,85 @@
+"""`dqa audit`: every place a report disagrees with itself, as lines, JSONL, Markdown or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import click
+
+from corpus.errors import DqaError
+from corpus.facts import document_facts
+from qa.audit import Finding, at_least, audit_document
+from qa.cli import cli
+from qa.cli.corpus_cmds import each_document
+
+FORMATS = (".jsonl", ".md", ".csv")
+COLUMNS = ("doc", "kind", "severity", "message", "expected", "found", "pages", "quotes")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False), help="Write findings to FILE (.jsonl, .md or .csv).")
+@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True,
+              help="Leave out findings below this severity.")
+def audit(paths: tuple[str, ...], out: str | None, min_severity: str) -> None:
+    """Find internal inconsistencies: restated figures, sums, stated changes, printed formulas, missing tables.
+
+    Example: dqa audit samples/000_4730eaab2517dbc6.txt --min-severity warning --out findings.md
+    """
+    if out and Path(out).suffix.lower() not in FORMATS:
+        raise DqaError(f"--out must end in {', '.join(FORMATS)}, not {Path(out).suffix or 'nothing'}: {out}")
+    findings: list[Finding] = []
+    try:
+        for doc in each_document(paths):
+            found = at_least(audit_document(doc, document_facts(doc)), min_severity)
+            findings.extend(found)
+            if not out:
+                _print(doc.name, found)
+    finally:
+        if out:
+            _write(Path(out), findings)
+            click.echo(f"{len(findings)} finding(s) written to {out}", err=True)
+
+
+def _print(name: str, findings: list[Finding]) -> None:
+    click.echo(f"{name}: {len(findings)} finding(s)")
+    for f in findings:
+        pages = ",".join(str(e.page) for e in f.evidence)
+        click.echo(f"  [{f.severity}] {f.kind} (p{pages or '-'}): {f.message}")
+        for e in f.evidence:
+            click.echo(f"      p{e.page}: {e.quote}")
+
+
+def _write(path: Path, findings: list[Finding]) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        text = "".join(json.dumps(f.model_dump(), ensure_ascii=False) + "\n" for f in findings)
+        path.write_text(text, encoding="utf-8")
+    elif suffix == ".csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(COLUMNS)
+        for f in findings:
+            writer.writerow([f.doc, f.kind, f.severity, f.message, f.expected or "", f.found or "",
+                             ";".join(str(e.page) for e in f.evidence), " || ".join(e.quote for e in f.evidence)])
+        path.write_text(buffer.getvalue(), encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
+    else:
+        path.write_text(_markdown(findings), encoding="utf-8")
+
+
+def _markdown(findings: list[Finding]) -> str:
+    lines = ["# Audit findings", ""]
+    for doc in dict.fromkeys(f.doc for f in findings):
+        lines += [f"## {doc}", "", "| severity | kind | message | expected | found | evidence |",
+                  "|---|---|---|---|---|---|"]
+        for f in (x for x in findings if x.doc == doc):
+            evidence = "<br>".join(f"p{e.page}: {e.quote}" for e in f.evidence)
+            cells = [f.severity, f.kind, f.message, f.expected or "", f.found or "", evidence]
+            lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
+        lines.append("")
+    if not findings:
+        lines.append("No findings.")
+    return "\n".join(lines) + "\n"
