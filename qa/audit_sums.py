@@ -10,8 +10,9 @@ import re
 from collections import Counter
 from decimal import Decimal
 
-from corpus.model import Document, Fact
+from corpus.model import Document, Fact, Paragraph
 from corpus.numbers import MONEY_UNITS
+from corpus.sentences import paragraph_facts
 from qa.audit import Evidence, Finding, Severity
 from qa.audit_util import BASE_MEASURES, clip, finding, in_unit, item_key, sentences, tolerance
 from qa.checks import half_unit
@@ -24,9 +25,21 @@ _VERSUS = re.compile(r"^\s*(?:比|较|与|同比)")
 def stated_arithmetic(doc: Document, facts: list[Fact]) -> list[Finding]:
     """"X，比Y减少Z，下降R%": X − Y = −Z and Z / Y = R; "占…Y万元的P%": share = P."""
     out: list[Finding] = []
-    for page, text, offset, inside in sentences(doc, facts):
+    for page, text, offset, inside in [*sentences(doc, facts), *_cell_sentences(doc)]:
         out.extend(_changes(doc, text, offset, inside))
         out.extend(_shares(doc, page, text))
+    return out
+
+
+def _cell_sentences(doc: Document) -> list[tuple[int, str, int, list[Fact]]]:
+    """Sentences written inside table cells (绩效 tables: "…1170.23万元，比年初预算1061.15万元，增加39.58万元")."""
+    out = []
+    for table in doc.tables:
+        for cell in (c for row in table.body_rows for c in row if len(c.text) >= 15 and "比" in c.text):
+            para = Paragraph(text=cell.text, start=0, end=len(cell.text))
+            inside = paragraph_facts(doc, cell.page, para)
+            if inside:
+                out.append((cell.page, cell.text, 0, inside))
     return out
 
 
