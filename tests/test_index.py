@@ -216,3 +216,18 @@ def test_repair_removes_orphan_vectors_and_embeds_missing_ones(corpus_dir: Path,
     assert store.repair(HashEmbedder().encode) == (n_chunks, 0)
     store.close()
     _consistent(index_dir)
+
+
+def test_hnsw_above_threshold(corpus_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("index.store.HNSW_THRESHOLD", 100)
+    index_dir = tmp_path / "ix"
+    index_paths([corpus_dir], index_dir, "test-hash")
+    assert (index_dir / "vectors.hnsw").exists()
+    store = Store(index_dir)
+    query = HashEmbedder().encode(["公务用车运行维护费"])[0]
+    exact = store.vectors.search(query.reshape(1, -1), 5)[1][0].tolist()
+    approx = [i for i, _ in store.dense(query, 5)]
+    assert len(set(exact) & set(approx)) >= 4
+    one_doc = store.chunk_ids("d.name = ?", (SEED.name,))
+    assert {i for i, _ in store.dense(query, 5, one_doc)} <= one_doc
+    store.close()
