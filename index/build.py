@@ -65,7 +65,7 @@ def index_paths(
                 progress.advance(task)
                 if parsed is None:
                     report.failed.append((path, error or "unknown error"))
-                    progress.console.print(f"[red]failed[/red] {path}: {error}", highlight=False)
+                    progress.console.print(f"[red]failed[/red] {path}: {error}", highlight=False, soft_wrap=True)
                     continue
                 stat = os.stat(path)
                 vectors = embedder.encode([c.text for c in parsed.chunks])
