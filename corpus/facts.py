@@ -86,7 +86,7 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
         codes = [c.text.replace(" ", "") for c in cells if _is_code_cell(c.text, cells, c.col)]
         code = "".join(codes) or None
         for cell in amounts:
-            labels = _row_labels(cells, cell.col, amounts, inherited)
+            labels, inherited_first = _row_labels(cells, cell.col, amounts, inherited)
             if labels and any(w in labels[-1] for w in ("编码", "代码", "编号")):
                 continue  # an identifier printed as a number is not an amount
             header = table.header_path(cell.col) or (
@@ -102,7 +102,7 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
                     doc_id=doc.id,
                     label=" › ".join(path),
                     label_path=path,
-                    subject=labels[-1] if labels else table.title,
+                    subject=labels[1 if inherited_first and len(labels) > 1 else 0] if labels else table.title,
                     code=code,
                     period=header_period(header, doc.year),
                     measure=header_measure(header, doc.kind) if amount.kind == "money" else
@@ -149,8 +149,9 @@ def _is_part(text: str) -> bool:
     return len(text) == 2 and text.isdigit()
 
 
-def _row_labels(cells: list, col: int, amounts: list, inherited: dict[int, str]) -> list[str]:
+def _row_labels(cells: list, col: int, amounts: list, inherited: dict[int, str]) -> tuple[list[str], bool]:
     """Text cells between the previous amount and this one; else the row's leading labels.
+    Also whether the first label was inherited from a merged first column above.
 
     In two-column layouts (收入 | 决算数 | 支出 | 决算数) each amount has its own label.
     """
@@ -167,6 +168,6 @@ def _row_labels(cells: list, col: int, amounts: list, inherited: dict[int, str])
     if own:
         lead = labels_between(-1, col) if prev == -1 else own
         if prev == -1 and len(lead) == 1 and cells and not cells[0].text and 0 in inherited:
-            return [inherited[0], *lead]  # merged first column (seed tables): keep its group name
-        return lead
-    return labels_between(-1, min(amount_cols))
+            return [inherited[0], *lead], True  # merged first column (seed tables): keep its group name
+        return lead, False
+    return labels_between(-1, min(amount_cols)), False

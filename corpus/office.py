@@ -13,7 +13,7 @@ from pathlib import Path
 from corpus.errors import DqaError
 from corpus.model import Cell, Page, Table
 from corpus.numbers import parse_cell, unit_in
-from corpus.paragraphs import HeadingTracker, clean_line, lines_to_paragraphs
+from corpus.paragraphs import HeadingTracker, PageBuilder, clean_line, lines_to_paragraphs
 
 
 def docx_to_pages(path: Path) -> list[Page]:
@@ -25,35 +25,16 @@ def docx_to_pages(path: Path) -> list[Page]:
         document = docx.Document(str(path))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise DqaError(f"not a valid Word .docx file ({exc.__class__.__name__})", path) from exc
-    headings = HeadingTracker()
-    blocks: list = []
-    parts: list[str] = []
-    pending: list[str] = []
-    offset = 0
+    builder = PageBuilder()
     n_tables = 0
-
-    def flush() -> None:
-        nonlocal offset
-        if not pending:
-            return
-        text, paragraphs = lines_to_paragraphs(pending, headings)
-        for p in paragraphs:
-            p.start, p.end = p.start + offset, p.end + offset
-        blocks.extend(paragraphs)
-        parts.append(text)
-        offset += len(text) + 1
-        pending.clear()
-
     for item in document.iter_inner_content():
         if isinstance(item, DocxParagraph):
-            pending.append(item.text)
+            builder.prose.append(item.text)
         elif isinstance(item, DocxTable):
-            title, unit = _caption(pending)
-            flush()
+            title, unit = _caption(builder.prose)
             n_tables += 1
-            blocks.append(_grid_to_table(_docx_rows(item), f"t{n_tables}", title, unit, page=1))
-    flush()
-    return [Page(number=1, text="\n".join(parts), blocks=blocks)]
+            builder.add_table(_grid_to_table(_docx_rows(item), f"t{n_tables}", title, unit, page=1))
+    return [builder.page()]
 
 
 def _docx_rows(table) -> list[list[str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from corpus.model import Paragraph
+from corpus.model import Page, Paragraph, Table
 
 # Heading levels as these reports number them: 第一部分 > 一、 > （一） > 1．
 _LEVELS = [
@@ -96,3 +96,38 @@ def lines_to_paragraphs(
         text_parts.append(text)
         offset += len(text) + 1
     return "\n".join(text_parts), paragraphs
+
+
+@dataclass
+class PageBuilder:
+    """Collects prose lines and tables in reading order into one Page (text files, Word).
+
+    Prose between tables becomes paragraphs whose spans index the page text built here.
+    """
+
+    number: int = 1
+    headings: HeadingTracker = field(default_factory=HeadingTracker)
+    prose: list[str] = field(default_factory=list)
+    blocks: list[Paragraph | Table] = field(default_factory=list)
+    parts: list[str] = field(default_factory=list)
+    offset: int = 0
+
+    def add_table(self, table: Table) -> None:
+        self.flush()
+        self.blocks.append(table)
+
+    def flush(self) -> None:
+        if not self.prose:
+            return
+        text, paragraphs = lines_to_paragraphs(self.prose, self.headings)
+        for p in paragraphs:
+            p.start, p.end = p.start + self.offset, p.end + self.offset
+        self.blocks.extend(paragraphs)
+        if text:
+            self.parts.append(text)
+            self.offset += len(text) + 1
+        self.prose.clear()
+
+    def page(self) -> Page:
+        self.flush()
+        return Page(number=self.number, text="\n".join(self.parts), blocks=self.blocks)

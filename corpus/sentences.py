@@ -24,11 +24,16 @@ _SUBJECT_TAIL = re.compile(
     r"(?:为|是|达到?|共计|合计|总计|约|计)?$"
 )
 _SUBJECT_HEAD = re.compile(
-    r"^(?:[（(]\d{1,2}[)）]|其中|包括|主要用于|截至|截止|全年|共计|共|合计|另外|此外|[一二三四五六七八九十]+是"
+    r"^(?:[（(]\d{1,2}[)）]|其中|包括|主要用于|截至|截止|全年|共计|共|合计|另外|此外|[一二三四五六七八九十]+是|本部门|本单位|我单位"
     r"|比|与|较|同比|上年同期|去年同期|上年度|上年|去年)+"
 )
 # 预算 as a measure, not as part of a fund's name (一般公共预算, 政府性基金预算, 国有资本经营预算)
 _BUDGET = re.compile(r"(?:年初|调整)?(?<!公共)(?<!基金)(?<!经营)预算(?:数|安排|额)?(?!单位|财政|拨款|支出|收入)")
+# what is left of a clause like "当年", "相比增加", "决算数增长", "六、年度预算安排": no item
+_NOT_A_SUBJECT = re.compile(
+    r"(?:[一二三四五六七八九十]+、)?(?:当年|本年|上年|去年|全年|年度|相比|同比|决算数|预算数|执行数|预算安排|增加|增长|减少|"
+    r"下降|降低|上升|其中|共|合计|总计|分别|主要|尚有|为|是|了|的|\s)*"
+)
 _CHANGE_WORD = re.compile(r"^(?:减少|下降|降低|增加|增长|上升|提高|持平)了?$")
 
 
@@ -95,6 +100,8 @@ def _subject(clause: str, department: str) -> str:
     for _ in range(2):
         text = _SUBJECT_TAIL.sub("", text).strip()
     text = text.strip("、 的\"")
+    if _NOT_A_SUBJECT.fullmatch(text):
+        return ""
     if text.startswith("“") and "”" not in text:
         text = text[1:]
     if text.endswith("“") or (text.endswith("”") and "“" not in text):

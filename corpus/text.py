@@ -15,7 +15,7 @@ from charset_normalizer import from_bytes
 from corpus.errors import DqaError
 from corpus.model import Cell, Page, Table
 from corpus.numbers import unit_in
-from corpus.paragraphs import HeadingTracker, clean_line, lines_to_paragraphs
+from corpus.paragraphs import PageBuilder, clean_line
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -36,43 +36,22 @@ def decode(data: bytes, path: Path) -> str:
 def text_to_pages(text: str) -> list[Page]:
     """The whole text file is one page: paragraphs plus the tab-cell tables in reading order."""
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    headings = HeadingTracker()
-    blocks: list = []
-    prose: list[str] = []
-    parts: list[str] = []
-    offset = 0
-
-    def flush_prose() -> None:
-        nonlocal offset
-        if not prose:
-            return
-        part, paragraphs = lines_to_paragraphs(prose, headings)
-        for p in paragraphs:
-            p.start += offset
-            p.end += offset
-        blocks.extend(paragraphs)
-        if part:
-            parts.append(part)
-            offset += len(part) + 1
-        prose.clear()
-
+    builder = PageBuilder()
     i = 0
     n_tables = 0
     while i < len(lines):
         if lines[i].startswith("\t"):
-            title, unit = _title_before(prose)
-            flush_prose()
+            title, unit = _title_before(builder.prose)
             end = _table_end(lines, i)
             n_tables += 1
             table = _rows_to_table(lines[i:end], f"t{n_tables}", title, unit)
             if table.body_rows or table.header_rows:
-                blocks.append(table)
+                builder.add_table(table)
             i = end
             continue
-        prose.append(lines[i])
+        builder.prose.append(lines[i])
         i += 1
-    flush_prose()
-    return [Page(number=1, text="\n".join(parts), blocks=blocks)]
+    return [builder.page()]
 
 
 def _table_end(lines: list[str], start: int) -> int:

@@ -28,7 +28,8 @@ _LAST_YEAR_ZH = re.compile(r"上年|去年|上一年|上年度")
 _MEASURES_EN: list[tuple[str, str | None]] = [
     (r"\b(unspent|left over|left|remaining|not spent|unused)\b", None),
     (r"\b(percent(age)? change|growth rate|rate of (change|increase|decrease)|by what percent(age)?)\b", "增减率"),
-    (r"\b(how much (did it|has it) (change|increase|decrease|fall|rise|grow)|change from|increase from|"
+    (r"\bby how much\b|\bhow much\b.*\b(increase|decrease|rise|fall|grow|drop|change)d?\b|"
+     r"\b(how much (did it|has it) (change|increase|decrease|fall|rise|grow)|change from|increase from|"
      r"decrease from|difference from last year|year[- ]on[- ]year change)\b", "增减额"),
     (r"\b(share|proportion|percent(age)? of( the)? total)\b", "占比"),
     (r"\b(completion rate|percent(age)? of( the)? budget|execution rate)\b", "完成率"),
@@ -44,9 +45,16 @@ _MEASURES_ZH: list[tuple[str, str | None]] = [
     (r"占比|比重|占.*比例|占.*百分之", "占比"),
     (r"完成率|执行率|完成预算", "完成率"),
     (r"调整预算", "调整预算数"),
-    (r"预算数|预算额|预算安排|年初预算|预算是|预算为|预算多少|预算呢|的预算|预算金额", "预算数"),
+    (r"(?<!公共)(?<!基金)(?<!经营)预算(?!财政|拨款)", "预算数"),
     (r"执行数", "执行数"),
     (r"决算|实际|支出了?多少|花了?多少", "决算数"),
+]
+# what a percentage question asks: a change rate, a completion rate or a share
+_PERCENT_MEASURES = [
+    (r"增长|增加|下降|减少|降低|上升|变动|"
+     r"\b(grow|grew|growth|increase|decrease|rise|rose|fall|fell|drop|change)", "增减率"),
+    (r"完成|执行|of (the )?budget|budget execution", "完成率"),
+    (r"占|\bof\b|\bshare\b|\bproportion\b", "占比"),
 ]
 _COUNT_EN = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
 _COUNT_ZH = re.compile(r"多少(辆|人|名|个|台|次|批次|份|件|条|套|家|户)|几(辆|人|名|个|台|次)|人数|数量")
@@ -68,6 +76,19 @@ _STOP_EN = re.compile(
     r"and in|what about|how about|then|so|also|why|explain|reason|reasons|change|changed)\b",
     re.I,
 )
+_BASE_YEAR = re.compile(
+    r"(?:compared (?:with|to)|than|比|较|与|相比|同比)\s*(?:the\s+)?(?:year\s+)?(20\d{2})", re.I
+)
+_CODE = re.compile(r"(?<!\d)(\d{7}|\d{5})(?!\d)")
+# words that separate item names in a Chinese question: measures, comparisons, question words
+_ITEM_BREAK_ZH = re.compile(
+    r"预算数|决算数|执行数|调整预算|年初预算|预算安排|(?<!公共)(?<!基金)(?<!经营)预算|决算|增减额|增减率|完成率|占比|比例|比重|百分之几|百分比|"
+    r"合计|总计|总额|小计|完成|增长|增加|减少|下降|降低|上升|相比|比|较|占|与|为|是|\d+"
+)
+_MEASURE_WORDS = {
+    "增加", "上升", "增长", "减少", "下降", "降低", "上年", "上年度", "去年", "年末", "年终",
+    "预算", "决算", "预算数", "决算数", "执行数",
+}
 _MODIFIERS = {"合计", "总计", "总额", "小计"}
 _FOLLOW_UP_EN = re.compile(r"^\s*(and|what about|how about|and what about|then|what of)\b", re.I)
 _FOLLOW_UP_ZH = re.compile(r"^\s*(那|那么|还有|再看|以及)|呢[？?]?\s*$")
@@ -87,6 +108,7 @@ class Question(BaseModel):
     why: bool = False
     total: bool = Field(False, description="asks for the inclusive figure (total / 合计 / 总)")
     follow_up: bool = False
+    codes: list[str] = Field(default_factory=list, description="function codes named, e.g. 2050205")
 
 
 def detect_lang(text: str) -> Lang:
@@ -110,7 +132,7 @@ def glossary_terms(text: str) -> list[list[str]]:
 
 def parse_question(text: str, previous: Question | None = None) -> Question:
     lang = detect_lang(text)
-    years = [int(y) for y in _YEAR.findall(text)]
+    years = _asked_years(text)
     relative = -1 if (_LAST_YEAR_EN.search(text) if lang == "en" else _LAST_YEAR_ZH.search(text)) else 0
     measure = _measure(text, lang)
     number_kind = _number_kind(text, lang, measure)
@@ -118,24 +140,32 @@ def parse_question(text: str, previous: Question | None = None) -> Question:
     if lang == "zh":
         item = _STOP_ZH.sub(" ", re.sub(r"20\d{2}", " ", text))
         item = re.sub(r"[^\u3400-\u9fffA-Za-z]+", " ", item).strip()
-        item = re.sub(r"(预算数|决算数|执行数|调整预算|增减额|增减率|完成率|占比)", " ", item).strip()
+        item = _ITEM_BREAK_ZH.sub(" ", item).strip()
         terms = [[t] for t in item.split() if len(t) >= 2]
     else:
         english = re.sub(r"[\u3400-\u9fff（）()]+", " ", text)
         item = re.sub(r"\s+", " ", _STOP_EN.sub(" ", re.sub(r"[^\w\s]", " ", english))).strip()
         terms = glossary_terms(english) + [[t] for t in re.findall(r"[\u3400-\u9fff]{2,}", text)]
     total = bool(re.search(r"\btotal\b|\boverall\b|合计|总计|总额|总共", text, re.I))
+    terms = [g for g in terms if not set(g) <= _MEASURE_WORDS]  # "increase" is a measure, not an item
     if any(not set(g) <= _MODIFIERS for g in terms):
         terms = [g for g in terms if not set(g) <= _MODIFIERS]  # "total X" asks for X
     follow_up = bool((_FOLLOW_UP_EN if lang == "en" else _FOLLOW_UP_ZH).search(text)) and previous is not None
     q = Question(
         text=text, lang=lang, item=item, terms=terms, year=years[-1] if years else None,
         relative_year=relative, measure=measure, number_kind=number_kind, why=why, total=total,
-        follow_up=follow_up,
+        follow_up=follow_up, codes=_CODE.findall(text),
     )
     if previous is not None and (follow_up or not terms):
         q = _inherit(q, previous)
     return q
+
+
+def _asked_years(text: str) -> list[int]:
+    """Years the question asks about; the base year of a comparison ("compared with 2023",
+    "比2023年", "from 2023") is not the period asked for."""
+    base = {m.group(1) for m in _BASE_YEAR.finditer(text)}
+    return [int(y) for y in _YEAR.findall(text) if y not in base]
 
 
 def _inherit(q: Question, previous: Question) -> Question:
@@ -153,6 +183,11 @@ def _inherit(q: Question, previous: Question) -> Question:
 
 
 def _measure(text: str, lang: Lang) -> str | None:
+    percent = re.search(r"百分之|百分比|比例|比重|%|\bpercent(age)?\b|\bshare\b|\bproportion\b", text, re.I)
+    if percent:
+        for words, measure in _PERCENT_MEASURES:
+            if re.search(words, text, re.I):
+                return measure
     for pattern, measure in _MEASURES_EN if lang == "en" else _MEASURES_ZH:
         if re.search(pattern, text, re.I):
             return measure
@@ -162,6 +197,8 @@ def _measure(text: str, lang: Lang) -> str | None:
 def _number_kind(text: str, lang: Lang, measure: str | None) -> NumberKind:
     if (_COUNT_EN if lang == "en" else _COUNT_ZH).search(text):
         return "count"
+    if re.search(r"百分之|百分比|比例|比重|%|\bpercent(age)?\b|\bwhat share\b|\bproportion\b", text, re.I):
+        return "percent"
     if measure in ("增减率", "占比", "完成率"):
         return "percent"
     if measure is None and (_PERCENT_EN if lang == "en" else _PERCENT_ZH).search(text):
