@@ -25,6 +25,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     DataTable,
@@ -50,6 +51,7 @@ from qa.record import Citation, Record
 HERE = Path(__file__).resolve().parent
 DEFAULT_CORPUS = HERE / "samples"
 QUOTE_WIDTH = 60
+SEVERITY_SYMBOL = {"error": "✗", "warning": "⚠", "info": "•"}
 
 # ---------------------------------------------------------------------------------------------- messages
 
@@ -65,12 +67,12 @@ class Answered(Message):
 
 
 class CitationChosen(Message):
-    """Open a citation in the source browser; `record` supplies the related statements."""
+    """Open a citation in the source browser; `related` are the statements listed beside it."""
 
-    def __init__(self, citation: Citation, record: Record | None = None) -> None:
+    def __init__(self, citation: Citation, related: Sequence[tuple[str, Citation]] = ()) -> None:
         super().__init__()
         self.citation = citation
-        self.record = record
+        self.related = related
 
 
 class ScopeChosen(Message):
@@ -131,6 +133,14 @@ def citation_label(n: int | str, cite: Citation) -> str:
         where += f" table {cite.table} r{cite.row} c{cite.col}"
     quote = shorten(cite.quote) if cite.quote else ""
     return f"[{n}] {cite.doc} {where}" + (f" “{quote}”" if quote else "")
+
+
+def record_citations(record: Record) -> list[tuple[str, Citation]]:
+    """Every statement a record cites, labelled as in the chat: answer, checks, alternatives."""
+    cites = [(str(n), c) for n, c in enumerate(record.citations, 1)]
+    cites += [(f"{k.kind} {m}", c) for k in record.checks for m, c in enumerate(k.citations, 1)]
+    cites += [("alt", c) for a in record.alternatives for c in a.citations[:1]]
+    return cites
 
 
 def doc_line(doc: Document) -> str:
@@ -233,13 +243,14 @@ class CitationLink(Static, can_focus=True):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "open", "Open source")]
 
-    def __init__(self, label: str, citation: Citation, record: Record | None = None, **kwargs: Any) -> None:
+    def __init__(self, label: str, citation: Citation, related: Sequence[tuple[str, Citation]] = (),
+                 **kwargs: Any) -> None:
         super().__init__(label, markup=False, **kwargs)
         self.citation = citation
-        self.record = record
+        self.related = related
 
     def action_open(self) -> None:
-        self.post_message(CitationChosen(self.citation, self.record))
+        self.post_message(CitationChosen(self.citation, self.related))
 
     def on_click(self) -> None:
         self.action_open()
@@ -281,18 +292,21 @@ class Exchange(Vertical):
         self.mount_all(list(self._details(record)))
 
     def _details(self, record: Record) -> Iterable[Static]:
+        related = record_citations(record)
         for n, cite in enumerate(record.citations, start=1):
-            yield CitationLink(citation_label(n, cite), cite, record, classes="cite")
+            yield CitationLink(citation_label(n, cite), cite, related, classes="cite")
         for check in record.checks:
             yield Static(Text(f"{SYMBOL[check.status]} {check.status} ({check.kind}): {check.detail}"),
                          classes=f"check {check.status}")
             for m, cite in enumerate(check.citations, start=1):
-                yield CitationLink("  ↳ " + citation_label(f"{check.kind} {m}", cite), cite, record,
+                yield CitationLink("  ↳ " + citation_label(f"{check.kind} {m}", cite), cite, related,
                                    classes="cite related")
         for alt in record.alternatives:
             cite = alt.citations[0] if alt.citations else None
             if cite:
-                yield CitationLink(f"alternative: {alt.text} (p.{cite.page})", cite, record, classes="cite alt")
+                where = f"p.{cite.page}" if record.citations and cite.doc == record.citations[0].doc else \
+                    f"{cite.doc} p.{cite.page}"
+                yield CitationLink(f"alternative: {alt.text} ({where})", cite, related, classes="cite alt")
             else:
                 yield Static(Text(f"alternative: {alt.text}"), classes="alt")
 
@@ -367,8 +381,15 @@ class SourcePane(Vertical):
         self.query_one("#page-after", Static).update(Text(text[end:]))
         view = self.query_one("#page-view", VerticalScroll)
         view.scroll_home(animate=False)
-        if end > start:
-            self.call_after_refresh(view.scroll_to_widget, cited_widget, animate=False, top=True)
+        if end > start:  # twice: the first layout after showing the pane may still have the old width
+            self.call_after_refresh(self._scroll_to_cited, again=True)
+
+    def _scroll_to_cited(self, again: bool = False) -> None:
+        cited = self.query_one("#page-cited", Static)
+        self.query_one("#page-view", VerticalScroll).scroll_to(y=max(0, cited.virtual_region.y - 2), animate=False,
+                                                               immediate=True)
+        if again:
+            self.call_after_refresh(self._scroll_to_cited)
 
     def show_table(self, doc: Document, table: Table, cite: Citation) -> None:
         self.table = table
@@ -398,23 +419,19 @@ class SourcePane(Vertical):
         data.fixed_columns = 1 if table.n_cols > 2 else 0
         return grid
 
-    def show_related(self, current: Citation, record: Record | None) -> None:
-        related = self.query_one("#related", VerticalScroll)
-        related.remove_children()
+    def show_related(self, current: Citation, related: Sequence[tuple[str, Citation]]) -> None:
+        box = self.query_one("#related", VerticalScroll)
+        box.remove_children()
         links = []
-        if record:
-            seen = {current.model_dump_json()}
-            cites = [(str(n), c) for n, c in enumerate(record.citations, 1)]
-            cites += [(f"{k.kind} {m}", c) for k in record.checks for m, c in enumerate(k.citations, 1)]
-            cites += [("alt", c) for a in record.alternatives for c in a.citations[:1]]
-            for label, cite in cites:
-                key = cite.model_dump_json()
-                if key not in seen:
-                    seen.add(key)
-                    links.append(CitationLink(citation_label(label, cite), cite, record, classes="cite"))
+        seen = {current.model_dump_json()}
+        for label, cite in related:
+            key = cite.model_dump_json()
+            if key not in seen:
+                seen.add(key)
+                links.append(CitationLink(citation_label(label, cite), cite, related, classes="cite"))
         if not links:
             links.append(Static("(none)", classes="dim"))
-        related.mount_all(links)
+        box.mount_all(links)
 
     @on(DataTable.CellHighlighted, "#source-table")
     def _caption(self, event: DataTable.CellHighlighted) -> None:
@@ -456,7 +473,7 @@ class ReportList(Vertical):
             hay = f"{doc.name} {doc.title} {doc_line(doc)}".lower()
             if all(w in hay for w in words):
                 options.append(Option(Text(doc_line(doc)) + Text(f"\n  {doc.name}", style="dim"), id=doc_id))
-        self.query_one("#docs", OptionList).set_options(options)
+        self.query_one("#docs", OptionList).set_options(options).highlighted = 0
 
     @on(Input.Changed, "#doc-filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -464,7 +481,9 @@ class ReportList(Vertical):
 
     @on(Input.Submitted, "#doc-filter")
     def _to_list(self) -> None:
-        self.query_one("#docs", OptionList).focus()
+        docs = self.query_one("#docs", OptionList)
+        docs.highlighted = 1 if docs.option_count > 1 else 0  # the first matching report
+        docs.focus()
 
     @on(OptionList.OptionSelected, "#docs")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -500,7 +519,7 @@ class AuditPane(Vertical):
         options = []
         for i, finding in enumerate(findings):
             severity = str(getattr(finding, "severity", "") or "")
-            symbol = "⚠" if severity.lower() in {"error", "high", "critical", "conflict"} else "•"
+            symbol = SEVERITY_SYMBOL.get(severity, "•")
             pages = sorted({e.page for e in finding_evidence(finding)})
             where = f" (p.{', '.join(map(str, pages))})" if pages else ""
             options.append(Option(Text(f"{symbol} {severity} {getattr(finding, 'kind', '')}: "
@@ -515,9 +534,10 @@ class AuditPane(Vertical):
         doc, findings = self._findings
         if doc is None:
             return
-        evidence = finding_evidence(findings[int(event.option_id or 0)])
-        if evidence:
-            self.post_message(CitationChosen(Citation(doc=doc.name, page=evidence[0].page, quote=evidence[0].quote)))
+        cites = [Citation(doc=doc.name, page=e.page, quote=e.quote)
+                 for e in finding_evidence(findings[int(event.option_id or 0)])]
+        if cites:
+            self.post_message(CitationChosen(cites[0], [(f"evidence {n}", c) for n, c in enumerate(cites, 1)]))
 
 
 # ---------------------------------------------------------------------------------------------- modal
@@ -577,6 +597,7 @@ class DqaApp(App[None]):
         self.waiting: list[Exchange] = []  # questions typed before the corpus finished opening
         self._asked = 0
         self._asks: dict[Worker[Any], Exchange] = {}
+        self._opener: Widget | None = None  # focused when the source browser opened; refocused on close
 
     # -- layout
 
@@ -737,7 +758,8 @@ class DqaApp(App[None]):
             return
         if self.query_one("#main").has_class("source-open"):
             self.query_one("#main").remove_class("source-open")
-            self.query_one("#question", HistoryInput).focus()
+            opener, self._opener = self._opener, None
+            (opener if opener is not None and opener.is_attached else self.query_one("#question")).focus()
 
     # -- scope
 
@@ -759,9 +781,9 @@ class DqaApp(App[None]):
     # -- citations
 
     def on_citation_chosen(self, message: CitationChosen) -> None:
-        self.open_citation(message.citation, message.record)
+        self.open_citation(message.citation, message.related)
 
-    def open_citation(self, cite: Citation, record: Record | None = None) -> None:
+    def open_citation(self, cite: Citation, related: Sequence[tuple[str, Citation]] = ()) -> None:
         doc = self._document(cite.doc)
         if doc is None:
             self.notify(f"{cite.doc} is not in the open corpus", severity="warning")
@@ -776,8 +798,13 @@ class DqaApp(App[None]):
         else:
             self.notify(f"page {cite.page} is not in {doc.name}", severity="warning")
             return
-        pane.show_related(cite, record)
-        self.query_one("#main").add_class("source-open")
+        pane.show_related(cite, related)
+        main = self.query_one("#main")
+        if not main.has_class("source-open"):
+            self._opener = self.focused
+        main.add_class("source-open")
+        if self.screen.has_class("-narrow"):  # the source covers the chat: read it with the keys
+            pane.query_one("#source-table" if table is not None else "#page-view").focus()
 
     def _document(self, name_or_id: str) -> Document | None:
         if self.library is None:
