@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from corpus.cache import CACHE_VERSION as PARSER_VERSION
 from corpus.errors import DqaError
 from corpus.model import Document, Fact
 from corpus.reader import SUPPORTED, content_id, read_document
@@ -119,14 +120,19 @@ def _drop_deleted(store: Store, roots: list[str], files: list[str], report: Buil
 
 
 def _needs_parse(store: Store, path: str, report: BuildReport) -> bool:
-    """False for a file the index already has: same mtime and size, or else the same content."""
+    """False for a file the index already has, parsed by this reader: same mtime and size, or else
+    the same content."""
     stat = os.stat(path)
-    row = store.db.execute("SELECT id, mtime, size FROM documents WHERE path = ?", (path,)).fetchone()
+    row = store.db.execute("SELECT id, mtime, size, parser FROM documents WHERE path = ?", (path,)).fetchone()
+    if row is not None and row["parser"] != PARSER_VERSION:
+        return True  # the reader changed since: parse again
     if row is not None and row["mtime"] == stat.st_mtime and row["size"] == stat.st_size:
         report.unchanged += 1
         return False
     digest = content_id(Path(path).read_bytes())
-    same = store.db.execute("SELECT path FROM documents WHERE id = ?", (digest,)).fetchone()
+    same = store.db.execute("SELECT path, parser FROM documents WHERE id = ?", (digest,)).fetchone()
+    if same is not None and same["parser"] != PARSER_VERSION and same["path"] == path:
+        return True
     if same is not None and (same["path"] == path or not os.path.exists(same["path"])):
         store.touch(digest, path, stat.st_mtime, stat.st_size)  # touched or moved, content unchanged
         report.unchanged += 1

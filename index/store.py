@@ -22,6 +22,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
+from corpus.cache import CACHE_VERSION as PARSER_VERSION
 from corpus.errors import DqaError
 from corpus.model import Document, Fact
 from index.chunks import Chunk
@@ -75,7 +76,12 @@ def _run_script(db: sqlite3.Connection, script: str) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial]
+def m002_parser_version(db: sqlite3.Connection) -> None:
+    """Which version of the reader parsed each document: a newer reader re-parses it."""
+    db.execute("ALTER TABLE documents ADD COLUMN parser TEXT")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_parser_version]
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -175,8 +181,9 @@ class Store:
 
     def _insert_document(self, doc: Document, mtime: float, size: int) -> None:
         self.db.execute(
-            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.id, doc.path, doc.name, doc.title, doc.department, doc.year, doc.kind, len(doc.pages), mtime, size),
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, doc.path, doc.name, doc.title, doc.department, doc.year, doc.kind, len(doc.pages), mtime, size,
+             PARSER_VERSION),
         )
         self.db.execute("INSERT INTO document_json VALUES (?, ?)", (doc.id, doc.model_dump_json()))
         self.db.executemany("INSERT INTO pages VALUES (?, ?, ?)", [(doc.id, p.number, p.text) for p in doc.pages])

@@ -113,14 +113,16 @@ def test_migrations_create_exact_columns(tmp_path: Path) -> None:
     }
     assert columns["meta"] == ["id", "model", "dim", "created"]
     assert columns["documents"] == [
-        "id", "path", "name", "title", "department", "year", "kind", "n_pages", "mtime", "size"
+        "id", "path", "name", "title", "department", "year", "kind", "n_pages", "mtime", "size", "parser"
     ]  # fmt: skip
     assert columns["chunks"] == [
         "id", "doc_id", "page", "source", "text", "table_id", "row", "start", "end", "fact_ids", "n_tokens"
     ]  # fmt: skip
     assert columns["facts"] == ["doc_id", "idx", *FACT_COLUMNS]
     assert columns["postings"] == ["term", "chunk_id", "tf"]
-    assert [r[0] for r in store.db.execute("SELECT name FROM _migrations")] == ["m001_initial"]
+    assert [r[0] for r in store.db.execute("SELECT name FROM _migrations")] == [
+        "m001_initial", "m002_parser_version"
+    ]
     store.close()
     Store(tmp_path / "ix").close()  # reopening applies nothing twice
 
@@ -231,3 +233,15 @@ def test_hnsw_above_threshold(corpus_dir: Path, tmp_path: Path, monkeypatch: pyt
     one_doc = store.chunk_ids("d.name = ?", (SEED.name,))
     assert {i for i, _ in store.dense(query, 5, one_doc)} <= one_doc
     store.close()
+
+
+def test_a_new_reader_reparses_unchanged_files(tmp_path: Path) -> None:
+    """Documents parsed by an older reader are parsed again, though the file did not change."""
+    source = tmp_path / "seed.txt"
+    shutil.copy(SEED, source)
+    index_paths([source], tmp_path / "ix", model="test-hash")
+    store = Store(tmp_path / "ix")
+    store.db.execute("UPDATE documents SET parser = 'old'")
+    store.close()
+    report = index_paths([source], tmp_path / "ix", model="test-hash")
+    assert report.added == [str(source)] and report.unchanged == 0
