@@ -39,6 +39,11 @@ def answer(library: Library, text: str, qid: str = "", doc: str | None = None,
     doc_ids = library.find(doc)
     if doc and not doc_ids:
         return Record(id=qid, question=text, status="error", error=f"document {doc!r} is not in the corpus"), question
+    from qa.compare import answer_comparison  # questions spanning reports get a table (imported late: no cycle)
+
+    compared = answer_comparison(library, text, qid, doc_ids if doc else None)
+    if compared is not None:
+        return compared, question
     passages = library.search(_search_text(question), 20, doc_ids)
     ranked = rank(library, question, doc_ids, passages) if has_item(question) else []
     if not ranked:

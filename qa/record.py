@@ -56,3 +56,7 @@ class Record(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
     error: str | None = None
+    table: list[dict] = Field(
+        default_factory=list,
+        description="comparison rows (qa.compare): label, doc, year, kind, value, unit, yuan, status, citation, check",
+    )

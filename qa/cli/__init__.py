@@ -35,7 +35,7 @@ def cli() -> None:
 def main() -> None:
     from qa.cli import corpus_cmds  # noqa: F401  (registers commands)
 
-    for module in ("index_cmds", "qa_cmds", "audit_cmds", "tui_cmds"):
+    for module in ("index_cmds", "qa_cmds", "audit_cmds", "tui_cmds", "export_cmds"):
         try:
             __import__(f"qa.cli.{module}")
         except ModuleNotFoundError as exc:
