@@ -268,8 +268,7 @@ class Exchange(Vertical):
         self.answer = Static("", classes="answer pending")
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(f"Q{self.number} ", style="bold") + Text(self.question) + Text(f"  ({self.scope})",
-                                                                                       style="dim"),
+        yield Static(Text.assemble((f"Q{self.number} ", "bold"), self.question, (f"  ({self.scope})", "dim")),
                      classes="question")
         yield self.answer
 
@@ -287,8 +286,8 @@ class Exchange(Vertical):
         if record.status == "error":
             answer.update(Text(f"✗ error: {record.error}"))
             return
-        head = Text(f" {badge(record)} ", style="bold reverse")
-        answer.update(head + Text(" ") + Text(record.answer.text if record.answer else ""))
+        answer.update(Text.assemble((f" {badge(record)} ", "bold reverse"), " ",
+                                    record.answer.text if record.answer else ""))
         self.mount_all(list(self._details(record)))
 
     def _details(self, record: Record) -> Iterable[Static]:
@@ -363,7 +362,7 @@ class SourcePane(Vertical):
         self.table = None
         self.set_class(False, "table-mode")
         self.query_one("#source-title", Static).update(
-            Text(f"{doc.name} · page {page.number}", style="bold") + Text(f"\n{doc_line(doc)}", style="dim"))
+            Text.assemble((f"{doc.name} · page {page.number}", "bold"), (f"\n{doc_line(doc)}", "dim")))
         text = page.text
         quote, number = cited_span(text, cite)
         start, end = split_page(text, [quote, number])
@@ -398,7 +397,7 @@ class SourcePane(Vertical):
         unit = f" · unit: {table.unit}" if table.unit else ""
         pages = ", ".join(map(str, table.pages))
         self.query_one("#source-title", Static).update(
-            Text(table.title or table.id, style="bold") + Text(f"{unit}\n{doc.name} · page(s) {pages}", style="dim"))
+            Text.assemble((table.title or table.id, "bold"), (f"{unit}\n{doc.name} · page(s) {pages}", "dim")))
         grid = self._fill(table)
         rows = [r[0].row if r else -1 for r in table.header_rows + table.body_rows]
         row = rows.index(cite.row) if cite.row in rows else 0
@@ -443,7 +442,7 @@ class SourcePane(Vertical):
         path = " / ".join(self.table.header_path(col)) or f"column {col + 1}"
         value = grid[row][col] if row < len(grid) and col < len(grid[row]) else ""
         self.query_one("#cell-caption", Static).update(
-            Text(f"{shorten(label, 24)} · {shorten(path, 40)}: ") + Text(value or "(blank)", style="bold"))
+            Text.assemble(f"{shorten(label, 24)} · {shorten(path, 40)}: ", (value or "(blank)", "bold")))
 
 
 # ---------------------------------------------------------------------------------------------- reports, audit
@@ -472,7 +471,7 @@ class ReportList(Vertical):
         for doc_id, doc in sorted(self.documents.items(), key=lambda kv: (kv[1].department, kv[1].year or 0)):
             hay = f"{doc.name} {doc.title} {doc_line(doc)}".lower()
             if all(w in hay for w in words):
-                options.append(Option(Text(doc_line(doc)) + Text(f"\n  {doc.name}", style="dim"), id=doc_id))
+                options.append(Option(Text.assemble(doc_line(doc), (f"\n  {doc.name}", "dim")), id=doc_id))
         self.query_one("#docs", OptionList).set_options(options).highlighted = 0
 
     @on(Input.Changed, "#doc-filter")
@@ -562,6 +561,40 @@ class PathPrompt(ModalScreen[str | None]):
     @on(Input.Submitted, "#path")
     def _submit(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
+
+
+KEYS = [
+    ("Enter", "ask the question typed (in the question box)"),
+    ("↑ / ↓", "earlier / later questions (in the question box)"),
+    ("Tab / Shift+Tab", "move between the question box, citations and panes"),
+    ("Enter or click", "open the focused citation, statement or finding beside the chat"),
+    ("Esc", "cancel the question being answered; else close the source"),
+    ("F2 / F3 / F4", "Chat / Reports / Audit"),
+    ("type, then Enter", "filter the reports (Reports); Enter again asks within that report"),
+    ("o", "open the highlighted report's first page (Reports)"),
+    ("Ctrl+P", "commands: export Markdown or CSV, open document, run audit, change corpus"),
+    ("Ctrl+S", "export the conversation as Markdown"),
+    ("F1", "this list"),
+    ("Ctrl+Q", "quit"),
+]
+
+
+class KeysScreen(ModalScreen[None]):
+    """The keys, in one list (F1)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,f1,q", "dismiss(None)", "Close")]
+
+    def compose(self) -> ComposeResult:
+        from rich.table import Table as RichTable
+
+        table = RichTable(box=None, show_header=False, expand=True, padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(ratio=1)
+        for key, does in KEYS:
+            table.add_row(key, does)
+        with VerticalScroll(id="keys-box"):
+            yield Label("Keys — Esc or F1 closes", classes="dim")
+            yield Static(table, id="keys")
 
 
 # ---------------------------------------------------------------------------------------------- app
@@ -860,10 +893,7 @@ class DqaApp(App[None]):
                                                                             quote="")))
 
     def action_keys(self) -> None:
-        if self.screen.query("HelpPanel"):
-            self.action_hide_help_panel()
-        else:
-            self.action_show_help_panel()
+        self.push_screen(KeysScreen())
 
     def action_tab(self, name: str) -> None:
         self.query_one("#left", TabbedContent).active = name

@@ -80,6 +80,9 @@ async def test_question_to_answer_with_conflict_badge(seed_library: Library) -> 
         text = answer_text(exchange)
         assert "54.39万元" in text
         assert text.startswith(" ⚠ conflict ")  # the report also prints 54.39元
+        content = exchange.answer.content
+        assert not content.style and [(s.start, s.end, str(s.style)) for s in content.spans] == [
+            (0, len(" ⚠ conflict "), "bold reverse")]  # the badge alone is marked, not the whole answer
         answered = [m for m in messages if type(m).__name__ == "Answered"]
         assert len(answered) == 1 and answered[0].record.answer.value == "54.39"
         links = exchange.query(CitationLink)
@@ -342,3 +345,7 @@ def test_real_app_in_a_pseudo_terminal(tmp_path: Path) -> None:
             proc.kill()
             proc.wait()
         os.close(master)
+
+
+def test_snapshot_keys_80x24(snap_compare, seed_library: Library) -> None:
+    assert snap_compare(DqaApp(library=seed_library), terminal_size=(80, 24), press=["f1"])
