@@ -131,6 +131,8 @@ def citation_label(n: int | str, cite: Citation) -> str:
     where = f"p.{cite.page}"
     if cite.table:
         where += f" table {cite.table} r{cite.row} c{cite.col}"
+    if cite.value:
+        where += f" · {cite.value}"
     quote = shorten(cite.quote) if cite.quote else ""
     return f"[{n}] {cite.doc} {where}" + (f" “{quote}”" if quote else "")
 
@@ -764,7 +766,8 @@ class DqaApp(App[None]):
         self.records.append(message.record)
         self.previous = message.question
         message.exchange.show_record(message.record)
-        self.query_one("#transcript", VerticalScroll).scroll_end(animate=False)
+        transcript = self.query_one("#transcript", VerticalScroll)  # the answer's first line stays in view
+        self.call_after_refresh(transcript.scroll_to_widget, message.exchange, animate=False, top=True)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures and cancellations reach the user."""

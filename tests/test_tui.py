@@ -86,7 +86,7 @@ async def test_question_to_answer_with_conflict_badge(seed_library: Library) -> 
         answered = [m for m in messages if type(m).__name__ == "Answered"]
         assert len(answered) == 1 and answered[0].record.answer.value == "54.39"
         links = exchange.query(CitationLink)
-        assert str(links.first().content).startswith("[1] 000_4730eaab2517dbc6.txt p.1")
+        assert str(links.first().content).startswith("[1] 000_4730eaab2517dbc6.txt p.1 · 54.39万元 “2019年")
         assert app.records[0].status == "answered"
 
 
@@ -291,8 +291,15 @@ def test_snapshot_table_120x40(snap_compare) -> None:
     assert snap_compare(app, terminal_size=(120, 40), run_before=_table)
 
 
+async def _reports(pilot: Pilot) -> None:
+    await pilot.pause()
+    await pilot.press("f3")
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
 def test_snapshot_reports_80x24(snap_compare, two_reports: Library) -> None:
-    assert snap_compare(DqaApp(library=two_reports), terminal_size=(80, 24), press=["f3"])
+    assert snap_compare(DqaApp(library=two_reports), terminal_size=(80, 24), run_before=_reports)
 
 
 # ---------------------------------------------------------------------------------------------- the real program
