@@ -236,12 +236,13 @@ def _summary(c: Comparison, rows: list[Row], table: list[dict]) -> str:
 
     if c.mode == "rank":
         first = stated[0]
-        head = ("最低" if c.order == "least" else "最高") if zh else ("Lowest" if c.order == "least" else "Highest")
-        text = f"{item}{head}：{cell(first)}" if zh else f"{item}, {head.lower()}: {cell(first)}"
-        if not zh:
-            text = f"{head} {item}: {cell(first)}"
-        text += f"（{len(stated)}份报告列明" if zh else f" ({len(stated)} of {len(table)} reports state it"
-        text += (f"，{missing}份未列明）" if missing else "）") if zh else (f"; {missing} do not)" if missing else ")")
+        if zh:
+            text = f"{item}{'最低' if c.order == 'least' else '最高'}：{cell(first)}（{len(stated)}份报告列明"
+            text += f"，{missing}份未列明）" if missing else "）"
+        else:
+            text = f"{'Lowest' if c.order == 'least' else 'Highest'} {item}: {cell(first)} "
+            text += f"({len(stated)} of {len(table)} reports state it"
+            text += f"; {missing} not stated)" if missing else ")"
     elif c.mode == "trend":
         first, last = stated[0], stated[-1]
         text = (f"{item}：" if zh else f"{item}: ") + " → ".join(

@@ -16,6 +16,7 @@ from decimal import Decimal
 from corpus.model import Document, Fact
 from qa.answer import rank
 from qa.library import Library
+from qa.match import coverage
 from qa.question import Question
 
 MIN_ITEM = 0.75  # stricter than a single answer: a wrong cell in a table is easily missed
@@ -32,12 +33,13 @@ class Family:
 
 
 FAMILIES = (
-    Family("“三公”经费", r"^“?三公”?经费(合计|小计|总额|支出|预算数?|决算数?|财政拨款支出)*$", r"三公"),
+    Family("“三公”经费", r"^(财政拨款)?“?三公”?经费(合计|小计|总额|支出|预算数?|决算数?|财政拨款|年初)*$", r"三公"),
     Family("因公出国（境）费", r"因公出国[（(]境[)）](费|经费)", r"因公出国|出国"),
-    Family("公务用车购置及运行费", r"公务用车购置及运行(维护|维修)?费", r"^公务用车$|公务用车购置及运行|车辆",
+    Family("公务用车购置及运行费", r"公务用?车购置及运行(维护|维修)?费", r"^公务用车$|公务用车购置及运行|车辆",
            parts=("公务用车购置费", "公务用车运行费")),
-    Family("公务用车购置费", r"^公务用车购置(费)?(支出)?$|^购置费$", r"公务用车购置(费)?$|车辆购置"),
-    Family("公务用车运行费", r"^公务用车运行(维护|维修)?费(支出)?$|^运行(维护)?费$", r"公务用车运行|运行维护费"),
+    Family("公务用车购置费", r"^公务用?车购置(费)?(支出)?$|^购置费$", r"公务用车购置(费)?$|车辆购置"),
+    Family("公务用车运行费", r"^公务用?车(用车)?运行(维护|维修)?费(支出)?$|^运行(维护)?费$",
+           r"公务用车运行|运行维护费"),
     Family("公务接待费", r"公务接待费", r"公务接待|接待"),
 )
 _ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十0-9]+[)）.．、]\s*")
@@ -132,9 +134,19 @@ def find_generic(question: Question, docs: list[Document], library: Library, mea
             q = question.model_copy(update={"year": year, "relative_year": 0, "measure": measure,
                                             "number_kind": "money"})
             for c in rank(library, q, [doc.id], []):
-                if c.fact.measure == measure and c.item >= MIN_ITEM and c.fact.yuan is not None:
+                if c.fact.measure == measure and c.item >= MIN_ITEM and c.fact.yuan is not None \
+                        and not _only_in_title(question, c.fact):
                     if best is None or c.score > best[0]:
                         best = (c.score, c.fact, c.doc)
                     break
     return Found([best[1]], best[2], best[1].yuan) if best else None  # type: ignore[arg-type]
 
+
+
+def _only_in_title(question: Question, fact: Fact) -> bool:
+    """A table cell whose item words are only in the table's title (every cell of
+    "“三公”经费和机关运行经费预算表" names 机关运行经费) does not state that item."""
+    if fact.source != "table" or not fact.label_path or fact.subject != fact.label_path[0]:
+        return False
+    cells = " ".join(fact.label_path[1:])
+    return not any(coverage(t, cells) >= 0.9 for group in question.terms for t in group)
