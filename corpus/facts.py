@@ -13,6 +13,11 @@ from corpus.model import Document, Fact, Table
 from corpus.numbers import is_code, is_missing, parse_cell, unit_in
 from corpus.sentences import paragraph_facts
 
+_MEASURE_HEADER = re.compile(
+    r"(?:20\d{2}年)?(?:年初|调整|全年)?(?:预算|决算|执行|上年)?数?|合计|小计|总计|金额|项目|栏次|[\d\s]*|"
+    r"(?:本年|上年)?(?:预算|决算)(?:数|额)?(?:（万元）|\(万元\))?"
+)
+
 
 def document_facts(doc: Document) -> list[Fact]:
     facts: list[Fact] = []
@@ -51,6 +56,12 @@ def header_period(path: list[str], year: int | None) -> int | None:
     if year and ("上年" in text or "上一年" in text):
         return year - 1
     return year
+
+
+def _header_subject(header: list[str]) -> str:
+    """In a one-row table (the 三公 table) the item is the column: 公务接待费 › 预算数 → 公务接待费."""
+    items = [h for h in header if not _MEASURE_HEADER.fullmatch(h)]
+    return items[-1] if items else ""
 
 
 def _header_unit(texts: list[str]) -> str | None:
@@ -102,7 +113,8 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
                     doc_id=doc.id,
                     label=" › ".join(path),
                     label_path=path,
-                    subject=labels[1 if inherited_first and len(labels) > 1 else 0] if labels else table.title,
+                    subject=labels[1 if inherited_first and len(labels) > 1 else 0] if labels
+                    else _header_subject(header) or table.title,
                     code=code,
                     period=header_period(header, doc.year),
                     measure=header_measure(header, doc.kind) if amount.kind == "money" else

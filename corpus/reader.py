@@ -9,7 +9,7 @@ from pathlib import Path
 from corpus.errors import DqaError
 from corpus.model import Document, Page
 
-SUPPORTED = (".pdf", ".txt", ".text", ".md", ".docx", ".xlsx")
+SUPPORTED = (".pdf", ".txt", ".text", ".docx", ".xlsx")
 
 _YEAR = re.compile(r"(20\d{2})\s*年")
 _ORG = re.compile(
@@ -17,7 +17,7 @@ _ORG = re.compile(
     r"(?:办公室|办公厅|委员会|常委会|局|检察院|法院|部|厅|中心|街道办事处|大学|学校|福利院)"
 )
 _TITLE = re.compile(r"^(.{2,60}?(?:决算|预算)(?:公开)?)")
-_DEPT_LABEL = re.compile(r"(?:预算主管部门|主管部门|部门名称|单位名称)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})")
+_DEPT_LABEL = re.compile(r"(?:预算主管部门|主管部门|部门名称|单位名称|部门)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})")
 _ORG_SUFFIX = re.compile(
     r"(?:办公室|办公厅|委员会|常委会|局|检察院|法院|部|厅|中心|街道办事处|大学|学校|福利院|委|会)$"
 )
@@ -80,9 +80,10 @@ def _detect_metadata(doc: Document) -> None:
     head = text[:6000]
     counts = {kind: sum(text.count(w) + 5 * doc.name.count(w) for w in words) for kind, words in _KIND_WORDS.items()}
     doc.kind = max(counts, key=counts.get) if max(counts.values()) else "other"  # type: ignore[arg-type]
-    years = _YEAR.findall(doc.name) or _YEAR.findall(head)
-    doc.year = int(max(set(years[:10]), key=years[:10].count)) if years else None
     doc.title = _title(head)
+    years = _YEAR.findall(doc.title) or _YEAR.findall(doc.name) or _YEAR.findall(head)
+    doc.year = int(years[0]) if _YEAR.findall(doc.title) else (
+        int(max(set(years[:10]), key=years[:10].count)) if years else None)
     doc.department = _department(head, doc.title, doc.name)
     if not doc.title:
         doc.title = "".join(x for x in (doc.department, f"{doc.year}年度" if doc.year else "", f"部门{doc.kind}") if x)
@@ -99,13 +100,14 @@ def _title(head: str) -> str:
 
 
 def _department(head: str, title: str, name: str) -> str:
-    """"主管部门：X" where printed; else the title's words before its year; else the most named organisation."""
-    m = _DEPT_LABEL.search(head)
-    if m:
-        label = m.group(1)
-        return label[:-2] if label.endswith("单位") and _ORG_SUFFIX.search(label[:-2]) else label
+    """The title's words before its year when they name an organisation; else a printed
+    "主管部门：X" / "单位名称：X"; else the organisation named most often."""
     prefix = re.split(r"\s*20\d{2}\s*年", title)[0].strip() if title else ""
     if re.fullmatch(r"[\u4e00-\u9fff（）()]{2,30}", prefix) and _ORG_SUFFIX.search(prefix):
         return prefix
+    for m in _DEPT_LABEL.finditer(head):
+        label = re.sub(r"单位?$", "", m.group(1))
+        if len(label) >= 4 and _ORG_SUFFIX.search(label):
+            return label
     orgs = _ORG.findall(head) or _ORG.findall(name)
     return max(set(orgs), key=lambda o: (orgs.count(o), len(o))) if orgs else prefix

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from corpus.model import Document, Fact
+from corpus.numbers import normalize, parse_decimal, to_yuan
 from qa.checks import cross_check
 from qa.library import Library, Passage
 from qa.match import GENERIC, coverage, item_score, similar_subjects
@@ -18,6 +20,7 @@ from qa.question import Question, parse_question
 from qa.record import Alternative, AnswerValue, Citation, Record
 from qa.render import answer_sentence, explanation_for, format_yuan, not_found_sentence
 
+_PRINTED_NUMBER = re.compile(r"[-(]?\d[\d,]*(?:\.\d+)?\)?")
 MIN_ITEM_SCORE = 0.62
 CLOSE = 0.15
 SAME_SUBJECT = 0.85
@@ -55,9 +58,9 @@ def answer(library: Library, text: str, qid: str = "", doc: str | None = None,
         status="answered",
         answer=AnswerValue(
             text=answer_sentence(question, best.fact, best.doc),
-            value=str(best.fact.value),
+            value=str(as_printed(best.fact)),
             unit=best.fact.unit,
-            yuan=format_yuan(best.fact.yuan),
+            yuan=format_yuan(to_yuan(as_printed(best.fact), best.fact.unit)),
         ),
         citations=[cite(best.doc, best.fact)],
         alternatives=alternatives(ranked, best),
@@ -84,6 +87,8 @@ def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Passa
             continue
         for fact in library.facts[doc_id]:
             if not _kind_fits(q, fact) or (period is not None and fact.period != period) or _opposite(q, fact):
+                continue
+            if q.codes and not any(c == fact.code or c in fact.subject or c in fact.quote for c in q.codes):
                 continue
             item = item_score(groups, fact, _context(fact))
             if item < MIN_ITEM_SCORE:
@@ -148,12 +153,19 @@ def alternatives(ranked: list[Candidate], best: Candidate, limit: int = 3) -> li
             continue
         seen.add(key)
         out.append(Alternative(
-            text=f"{c.fact.subject}: {c.fact.printed}", value=str(c.fact.value), unit=c.fact.unit,
-            yuan=format_yuan(c.fact.yuan), citations=[cite(c.doc, c.fact)],
+            text=f"{c.fact.subject}: {c.fact.printed}", value=str(as_printed(c.fact)), unit=c.fact.unit,
+            yuan=format_yuan(to_yuan(as_printed(c.fact), c.fact.unit)), citations=[cite(c.doc, c.fact)],
         ))
         if len(out) == limit:
             break
     return out
+
+
+def as_printed(fact: Fact) -> Decimal:
+    """The number exactly as printed, without separators: "减少8.41万元" is 8.41, not −8.41."""
+    printed = next((m for m in _PRINTED_NUMBER.findall(normalize(fact.printed))), None)
+    value = parse_decimal(printed) if printed else None
+    return fact.value if value is None else value
 
 
 def cite(doc: Document, fact: Fact) -> Citation:
@@ -168,7 +180,7 @@ def _item_groups(q: Question, doc: Document) -> list[list[str]] | None:
     (西南大学, 普陀区财政局) select it and are not part of the item; a question naming
     another department (or nothing specific) gets None."""
     names = f"{doc.department} {doc.title} {doc.name}"
-    groups = [g for g in q.terms if not any(len(t) >= 3 and coverage(t, names) >= 0.9 for t in g)]
+    groups = [g for g in q.terms if not any(len(t) >= 2 and coverage(t, names) >= 0.9 for t in g)]
     return groups if any(not all(t in GENERIC for t in g) for g in groups) else None
 
 
