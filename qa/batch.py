@@ -197,6 +197,11 @@ def markdown(record: Record) -> str:
         lines.append(f"**Error:** {record.error}")
     elif record.answer:
         lines.append(f"**{record.status}** — {record.answer.text}")
+    if record.table:
+        lines += ["", "| | value | yuan | kind | source |", "|---|---|---|---|---|"]
+        lines += [f"| {row['label']} | {table_value(row)} | {row.get('yuan') or ''} | {row.get('kind') or ''} | "
+                  f"{row.get('doc') or ''} |" for row in record.table]
+        lines.append("")
     for n, cite in enumerate(record.citations, start=1):
         where = f"{cite.doc} p.{cite.page}" + (f", table {cite.table} row {cite.row}" if cite.table else "")
         lines.append(f"- [{n}] {where}: “{cite.quote}”")
@@ -205,6 +210,13 @@ def markdown(record: Record) -> str:
     for alt in record.alternatives:
         lines.append(f"- alternative: {alt.text}")
     return "\n".join(lines) + "\n"
+
+
+def table_value(row: dict) -> str:
+    """A comparison cell: the printed figure with its unit, or 'not stated' (never zero)."""
+    if row.get("status") != "stated":
+        return "not stated"
+    return str(row.get("printed") or f"{row.get('value')}{row.get('unit') or ''}")
 
 
 SYMBOL = {"agree": "✓", "holds": "✓", "conflict": "⚠", "broken": "⚠", "unverified": "?"}

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from qa.answer import answer
-from qa.batch import SYMBOL, Writer, read_questions
+from qa.batch import SYMBOL, Writer, read_questions, table_value
 from qa.cli import cli
 from qa.library import Library
 from qa.question import Question
@@ -33,6 +33,9 @@ def print_record(record: Record, console: Console) -> None:
         console.print(f"Error: {record.error}", style="red", highlight=False)
         return
     console.print(record.answer.text if record.answer else "", highlight=False)
+    for row in record.table:
+        where = f"  ({row['doc']}, page {row['citation']['page']})" if row.get("citation") else ""
+        console.print(f"  {row['label']}: {table_value(row)}{where}", highlight=False, markup=False)
     for n, cite in enumerate(record.citations, start=1):
         where = f"{cite.doc}, page {cite.page}" + (f", table {cite.table} row {cite.row}" if cite.table else "")
         console.print(f"  [{n}] {where}: “{cite.quote}”", highlight=False, markup=False)
