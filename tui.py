@@ -690,9 +690,9 @@ class DqaApp(App[None]):
                  if f.suffix.lower() in SUPPORTED and f.is_file()]
         self.post_message(IndexProgress(0, len(files), "indexing"))
         # index/ parses in spawned processes, which need a real stderr fd; Textual's capture has none.
-        # One call for all files: index_paths offers no progress callback, so the bar pulses meanwhile.
         with open(os.devnull, "w") as devnull, redirect_stderr(devnull):
-            index_paths(list(paths), target, None, console=Console(file=io.StringIO(), quiet=True))
+            index_paths(list(paths), target, None, console=Console(file=io.StringIO(), quiet=True),
+                        on_progress=lambda done, total: self.post_message(IndexProgress(done, total, "indexing")))
             if worker.is_cancelled:
                 return
             self.post_message(IndexProgress(len(files), len(files), "loading"))
@@ -706,8 +706,8 @@ class DqaApp(App[None]):
             bar.update(total=max(message.total, 1), progress=message.done)
             self.set_status(f"Loading {message.total} report(s)…")
         else:
-            bar.update(total=None)
-            self.set_status(f"Indexing {message.total} file(s) (new or changed only; the first open takes a while)…")
+            bar.update(total=message.total or None, progress=message.done)
+            self.set_status(f"Indexing: {message.done} of {message.total} new or changed file(s)…")
 
     def on_library_ready(self, message: LibraryReady) -> None:
         self._library_ready(message.library, message.label)

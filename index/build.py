@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -45,9 +46,13 @@ class Parsed(BaseModel):
 
 
 def index_paths(
-    paths: list[str | Path], index_dir: str | Path, model: str | None = None, console: Console | None = None
+    paths: list[str | Path], index_dir: str | Path, model: str | None = None, console: Console | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
-    """Index files and directories into `index_dir`; raises DqaError only for a model mismatch."""
+    """Index files and directories into `index_dir`; raises DqaError only for a model mismatch.
+
+    `on_progress(done, total)` is called after each file that needed parsing (for GUIs).
+    """
     console = console or Console(stderr=True)
     report = BuildReport()
     store = Store(index_dir)
@@ -62,8 +67,10 @@ def index_paths(
         with _progress(console) as progress:
             task = progress.add_task("indexing", total=len(todo))
             last_save = time.monotonic()
-            for path, parsed, error in _parse_all(todo):
+            for done, (path, parsed, error) in enumerate(_parse_all(todo), start=1):
                 progress.advance(task)
+                if on_progress:
+                    on_progress(done, len(todo))
                 if parsed is None:
                     report.failed.append((path, error or "unknown error"))
                     progress.console.print(f"[red]failed[/red] {path}: {error}", highlight=False, soft_wrap=True)
