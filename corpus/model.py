@@ -128,7 +128,9 @@ class Amount(BaseModel):
     yuan: Decimal | None = None
 
 
-class Fact(BaseModel):
+class Fact(Amount):
+    """An amount with what it measures (label path, period, measure) and where it is printed."""
+
     doc_id: str
     label: str
     label_path: list[str]
@@ -136,12 +138,6 @@ class Fact(BaseModel):
     code: str | None = None
     period: int | None = None
     measure: str = ""
-    value: Decimal
-    printed: str
-    unit: str | None = None
-    kind: Literal["money", "percent", "count", "number"] = "number"
-    approx: bool = False
-    yuan: Decimal | None = None
     page: int
     source: Source
     quote: str
