@@ -48,7 +48,7 @@ def paragraph_facts(doc: Document, page: int, para: Paragraph) -> list[Fact]:
             before = sentence[last_end:start]
             clause = _CLAUSE_BREAK.split(sentence[:start])[-1]
             piece = _CLAUSE_BREAK.split(before)[-1].strip()
-            own = _subject(piece, doc.department)
+            own = _subject(piece, doc.department) or _before_colon(before, doc.department)
             comparison = piece.startswith(("比", "与", "较"))
             base = _share_base(piece, doc.department) if amount.kind == "money" else ""
             if own and not own.startswith("占") and not _CHANGE_WORD.match(own) and (not comparison or len(own) >= 4):
@@ -79,6 +79,15 @@ def paragraph_facts(doc: Document, page: int, para: Paragraph) -> list[Fact]:
             )
             last_end = end
     return facts
+
+
+def _before_colon(before: str, department: str) -> str:
+    """"（1）一般公共服务支出：2019年度支出决算数为985.31万元": the item stands before the colon."""
+    pieces = re.split(r"[：:]", before)
+    if len(pieces) < 2 or _CLAUSE_BREAK.split(pieces[-1].strip())[-1] != pieces[-1].strip():
+        return ""
+    head = re.split(r"[，,。；;]", pieces[-2])[-1]
+    return _subject(head, department) if len(head) <= 30 else ""
 
 
 def _share_base(piece: str, department: str) -> str:

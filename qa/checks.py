@@ -8,6 +8,7 @@ parts after 其中 vs the total). Rounding to the printed precision is not an er
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from corpus.model import Document, Fact
@@ -37,7 +38,7 @@ def cite(fact: Fact, docname: str) -> Citation:
 
 
 def cross_check(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:
-    return statement_checks(fact, facts, doc) + arithmetic_checks(fact, facts, doc)
+    return statement_checks(fact, facts, doc) + arithmetic_checks(fact, facts, doc) + parts_checks(fact, facts, doc)
 
 
 def same_item(a: Fact, b: Fact) -> bool:
@@ -89,15 +90,16 @@ def statement_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check
 
 
 def _same_statement(a: Fact, b: Fact) -> bool:
-    """Sure enough to call a different value a conflict: two sentences naming the same item,
-    or the same row and column label in tables of the same title. A table of all funds and
+    """Sure enough to call a different value a conflict: two sentences of one section naming the
+    same item, or the same row and column label in tables of the same title. A table of all funds and
     a table of fiscal appropriations may differ for one item, so text vs table stays silent."""
     if a.source != b.source:
         return False
     if a.source == "table":
         return a.label == b.label
     sa, sb = a.subject.strip("“”"), b.subject.strip("“”")
-    return len(sa) >= 4 and (sa == sb or similar_subjects(sa, sb) >= 0.9)
+    same_section = bool(set(a.label_path[:-1]) & set(b.label_path[:-1]))  # 收入 and 支出 sections frame items apart
+    return same_section and len(sa) >= 4 and (sa == sb or similar_subjects(sa, sb) >= 0.9)
 
 
 def _equal(a: Fact, b: Fact) -> bool:
@@ -137,7 +139,61 @@ def arithmetic_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Chec
     if cur and budget and completion:
         checks.append(_ratio("completion rate", cur.yuan, budget.yuan, completion, [cur, budget, completion],
                              doc.name, slack=_ratio_slack(cur, budget)))
+    for share in (f for f in sentence if f.measure == "占比" and cur):
+        checks.append(_share(cur, share, money, doc.name))  # type: ignore[arg-type]
     return [c for c in checks if c is not None]
+
+
+def _share(cur: Fact, share: Fact, money: list[Fact], docname: str) -> Check:
+    """"占X万元的P%": P = this figure / X. Without a printed base the share cannot be verified."""
+    base = next((f for f in reversed(money) if f.end is not None and share.start is not None
+                 and 0 <= share.start - f.end <= 2 and f is not cur), None)
+    if base is None:
+        return Check(status="unverified", kind="share",
+                     detail=f"{share.printed} is a share of a total the sentence does not print.",
+                     citations=[cite(share, docname)])
+    check = _ratio("share", cur.yuan, base.yuan, share, [cur, base, share], docname, slack=_ratio_slack(cur, base))
+    return check  # type: ignore[return-value]
+
+
+def parts_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:
+    """Parts listed after 其中 against the total stated before it, in the figure's paragraph.
+
+    The parts are read in order until they add up to the total (holds). Anything else
+    stays silent: a list after 其中 may name only some parts, and the paragraph goes on
+    (the audit judges sums that do not add up).
+    """
+    if fact.source != "text" or fact.kind != "money" or fact.start is None:
+        return []
+    page = next(p for p in doc.pages if p.number == fact.page)
+    para = next((p for p in page.paragraphs if p.start <= fact.start < p.end), None)
+    if para is None or "其中" not in para.text:
+        return []
+    split = para.start + para.text.index("其中")
+    inside = sorted((f for f in facts if f.source == "text" and f.page == fact.page and f.kind == "money"
+                     and f.start is not None and para.start <= f.start < para.end), key=lambda f: f.start or 0)
+    total = next((f for f in reversed(inside) if (f.start or 0) < split and f.measure == fact.measure
+                  and f.period == fact.period and f.yuan is not None), None)
+    if total is None:
+        return []
+    parts = [f for f in inside if (f.start or 0) > split and f.measure == total.measure and f.period == total.period
+             and f.subject != total.subject and f.yuan is not None and not _share_base(page.text, f)]
+    summed, slack = Decimal(0), yuan_tolerance(total)
+    for k, part in enumerate(parts, start=1):
+        summed += part.yuan  # type: ignore[operator]
+        slack += yuan_tolerance(part)
+        if k >= 2 and abs(summed - total.yuan) <= slack and (fact is total or fact in parts[:k]):  # type: ignore[operator]
+            names = " + ".join(f"{p.subject} {p.printed}" for p in parts[:k])
+            return [Check(status="holds", kind="parts",
+                          detail=f"{names} = {total.subject} {total.printed}: consistent.",
+                          citations=[cite(f, doc.name) for f in (total, *parts[:k])])]
+    return []
+
+
+def _share_base(text: str, fact: Fact) -> bool:
+    """"占行政事业单位离退休80.01万元的70.47%": that amount is the base of a share, not a part."""
+    clause = re.split(r"[，,；;。]", text[max(0, (fact.start or 0) - 40) : fact.start])[-1]
+    return clause.startswith("占")
 
 
 def _difference(cur: Fact, prev: Fact, change: Fact, docname: str) -> Check:

@@ -117,3 +117,16 @@ def test_record_matches_the_batch_contract(library: Library) -> None:
     assert set(data["citations"][0]) >= {"doc", "page", "quote", "table", "row", "col"}
     assert data["answer"]["yuan"] == "1370000"
     assert Path(data["citations"][0]["doc"]).name == SEED.name
+
+
+def test_parts_after_qizhong_add_up_to_the_total(library: Library) -> None:
+    record, _ = answer(library, "三公经费决算数是多少", "p")
+    assert record.answer.value == "55.82"
+    parts = [c for c in record.checks if c.kind == "parts"]
+    assert parts and parts[0].status == "holds" and "54.39万元" in parts[0].detail
+
+
+def test_share_of_a_printed_base_is_recomputed(library: Library) -> None:
+    record, _ = answer(library, "行政单位医疗支出多少", "s")
+    shares = [c for c in record.checks if c.kind == "share"]
+    assert shares and shares[0].status == "holds" and "82.98%" in shares[0].detail
