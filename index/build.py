@@ -63,7 +63,7 @@ def index_paths(
         report.repaired = store.repair(embedder.encode)
         files, roots = _collect(paths, report)
         _drop_deleted(store, roots, files, report)
-        todo = [f for f in files if _needs_parse(store, f, report)]
+        todo = [f for f in files if _needs_parse(store, f, report, set(files))]
         with _progress(console) as progress:
             task = progress.add_task("indexing", total=len(todo))
             last_save = time.monotonic()
@@ -126,9 +126,10 @@ def _drop_deleted(store: Store, roots: list[str], files: list[str], report: Buil
             report.removed.append(row["path"])
 
 
-def _needs_parse(store: Store, path: str, report: BuildReport) -> bool:
+def _needs_parse(store: Store, path: str, report: BuildReport, files: set[str]) -> bool:
     """False for a file the index already has, parsed by this reader: same mtime and size, or else
-    the same content."""
+    the same content (then the file was touched, moved, or its folder copied with the index in it).
+    Two files of this run with one content are indexed once; the second is reported."""
     stat = os.stat(path)
     row = store.db.execute("SELECT id, mtime, size, parser FROM documents WHERE path = ?", (path,)).fetchone()
     if row is not None and row["parser"] != PARSER_VERSION:
@@ -140,8 +141,8 @@ def _needs_parse(store: Store, path: str, report: BuildReport) -> bool:
     same = store.db.execute("SELECT path, parser FROM documents WHERE id = ?", (digest,)).fetchone()
     if same is not None and same["parser"] != PARSER_VERSION and same["path"] == path:
         return True
-    if same is not None and (same["path"] == path or not os.path.exists(same["path"])):
-        store.touch(digest, path, stat.st_mtime, stat.st_size)  # touched or moved, content unchanged
+    if same is not None and (same["path"] == path or same["path"] not in files):
+        store.touch(digest, path, stat.st_mtime, stat.st_size)  # touched, moved or copied with its index
         report.unchanged += 1
         return False
     if same is not None:

@@ -147,7 +147,7 @@ def alternatives(ranked: list[Candidate], best: Candidate, limit: int = 3) -> li
     seen = {_value_key(best.fact)}
     for c in ranked[1:]:
         key = _value_key(c.fact)
-        if key in seen or c.score < best.score - 0.25 or c.fact.measure != best.fact.measure:
+        if key in seen or c.score < best.score - 0.25 or c.fact.measure != best.fact.measure or c.doc is not best.doc:
             continue
         if c.item < best.item - 0.05 and similar_subjects(c.fact.subject, best.fact.subject) < 0.5:
             continue

@@ -245,3 +245,18 @@ def test_a_new_reader_reparses_unchanged_files(tmp_path: Path) -> None:
     store.close()
     report = index_paths([source], tmp_path / "ix", model="test-hash")
     assert report.added == [str(source)] and report.unchanged == 0
+
+
+def test_a_folder_copied_with_its_index_is_not_reindexed(tmp_path: Path) -> None:
+    """The index inside a corpus folder travels with it: the copy's files are the same documents."""
+    original = tmp_path / "a"
+    original.mkdir()
+    shutil.copy(SEED, original / SEED.name)
+    index_paths([original], original / ".dqa", "test-hash")
+    copy = tmp_path / "b"
+    shutil.copytree(original, copy)
+    report = index_paths([copy], copy / ".dqa", "test-hash")
+    assert (report.added, report.failed, report.unchanged) == ([], [], 1)
+    store = Store(copy / ".dqa")
+    assert [r["path"] for r in store.documents()] == [str(copy / SEED.name)]
+    store.close()
