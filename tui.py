@@ -15,11 +15,12 @@ import sys
 from collections.abc import Iterable, Sequence
 from contextlib import redirect_stderr
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -43,7 +44,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from corpus.model import Document, Page, Table
-from qa.batch import CSV_COLUMNS, SYMBOL, csv_row, markdown
+from qa.batch import CSV_COLUMNS, SYMBOL, csv_row, markdown, table_value
 from qa.library import Library
 from qa.question import Question
 from qa.record import Citation, Record
@@ -73,6 +74,14 @@ class CitationChosen(Message):
         super().__init__()
         self.citation = citation
         self.related = related
+
+
+class StatusNote(Message):
+    """A line for the status bar (e.g. why a comparison row has nothing to open)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 class ScopeChosen(Message):
@@ -143,6 +152,65 @@ def record_citations(record: Record) -> list[tuple[str, Citation]]:
     cites += [(f"{k.kind} {m}", c) for k in record.checks for m, c in enumerate(k.citations, 1)]
     cites += [("alt", c) for a in record.alternatives for c in a.citations[:1]]
     return cites
+
+
+CHECK_WORD = {"agree": "consistent", "holds": "holds", "conflict": "conflict", "broken": "broken",
+              "unverified": "unverified"}
+
+
+def check_badge(check: str | None) -> str:
+    """A comparison row's cross-check as symbol plus word; '—' when the row states nothing to check."""
+    if not check:
+        return "—"
+    return f"{SYMBOL.get(check, '•')} {CHECK_WORD.get(check, check)}"
+
+
+def yuan_text(yuan: Any) -> str:
+    """An amount in yuan with thousands separators ('8,300 元'); blank when unknown (never 0)."""
+    if yuan in (None, ""):
+        return ""
+    try:
+        return f"{Decimal(str(yuan)):,} 元"
+    except (InvalidOperation, ValueError):
+        return f"{yuan} 元"
+
+
+def table_cells(row: dict) -> tuple[str, ...]:
+    """One comparison row as shown in the chat: [n], report, value as printed, yuan, kind, check."""
+    stated = row.get("status") == "stated"
+    return (f"[{row['n']}]" if stated and row.get("n") else "",
+            str(row.get("label") or ""),
+            table_value(row),
+            yuan_text(row.get("yuan")) if stated else "",
+            str(row.get("kind") or ""),
+            check_badge(row.get("check")) if stated else "—")
+
+
+def table_citation(row: dict) -> Citation | None:
+    cite = row.get("citation")
+    if row.get("status") != "stated" or not cite:
+        return None
+    return cite if isinstance(cite, Citation) else Citation.model_validate(cite)
+
+
+def table_csv_rows(record: Record) -> list[list[Any]]:
+    """A comparison's rows in the batch CSV columns, one line each, id '<answer id>.<row>'; a row that
+    is not stated has an empty value (never 0) and status not_found."""
+    out = []
+    for k, row in enumerate(record.table, start=1):
+        cite = table_citation(row)
+        stated = row.get("status") == "stated"
+        out.append([
+            f"{record.id}.{k}", record.question, "answered" if stated else "not_found",
+            f"{row.get('label') or ''}: {table_value(row)}" + (f" ({row['kind']})" if row.get("kind") else ""),
+            row.get("value") or "" if stated else "", row.get("unit") or "" if stated else "",
+            row.get("yuan") or "" if stated else "",
+            cite.doc if cite else row.get("doc") or "", cite.page if cite else "", cite.quote if cite else "",
+            (cite.table or "") if cite else "", "" if not cite or cite.row is None else cite.row,
+            "" if not cite or cite.col is None else cite.col,
+            f"{row['check']}" if stated and row.get("check") else "", "", "",
+        ])
+    return out
 
 
 def doc_line(doc: Document) -> str:
@@ -258,6 +326,39 @@ class CitationLink(Static, can_focus=True):
         self.action_open()
 
 
+class CompareTable(DataTable):
+    """A comparison answer's rows; Enter or a click opens the row's cited cell or page."""
+
+    def __init__(self, rows: Sequence[dict], related: Sequence[tuple[str, Citation]] = (), **kwargs: Any) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.rows_data = list(rows)
+        self.related = related
+
+    def on_mount(self) -> None:
+        self.add_columns("#", "report", "value", "yuan", "kind", "check")
+        for k, row in enumerate(self.rows_data):
+            cells = table_cells(row)
+            stated = row.get("status") == "stated"
+            self.add_row(*[Text(c, style="" if stated else "italic") for c in cells], key=str(k))
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.style.meta.get("row")
+        if isinstance(row, int) and 0 <= row != self.cursor_row:  # DataTable only selects on a second click
+            self.call_later(self.action_select_cursor)
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        row = self.rows_data[event.cursor_row]
+        cite = table_citation(row)
+        if cite is None:
+            kind = f" ({row['kind']})" if row.get("kind") else ""
+            self.post_message(StatusNote(f"{row.get('label')}{kind}: not stated in {row.get('doc') or 'any report'}"
+                                         " — no citation to open"))
+            return
+        self.post_message(CitationChosen(cite, self.related))
+
+
 class Exchange(Vertical):
     """One question and its answer: value, badge, numbered citations, checks, alternatives."""
 
@@ -292,8 +393,10 @@ class Exchange(Vertical):
                                     record.answer.text if record.answer else ""))
         self.mount_all(list(self._details(record)))
 
-    def _details(self, record: Record) -> Iterable[Static]:
+    def _details(self, record: Record) -> Iterable[Widget]:
         related = record_citations(record)
+        if record.table:
+            yield CompareTable(record.table, related, classes="compare")
         for n, cite in enumerate(record.citations, start=1):
             yield CitationLink(citation_label(n, cite), cite, related, classes="cite")
         for check in record.checks:
@@ -569,7 +672,7 @@ KEYS = [
     ("Enter", "ask the question typed (in the question box)"),
     ("↑ / ↓", "earlier / later questions (in the question box)"),
     ("Tab / Shift+Tab", "move between the question box, citations and panes"),
-    ("Enter or click", "open the focused citation, statement or finding beside the chat"),
+    ("Enter or click", "open the focused citation, statement, comparison row or finding beside the chat"),
     ("Esc", "cancel the question being answered; else close the source"),
     ("F2 / F3 / F4", "Chat / Reports / Audit"),
     ("type, then Enter", "filter the reports (Reports); Enter again asks within that report"),
@@ -633,6 +736,7 @@ class DqaApp(App[None]):
         self._asked = 0
         self._asks: dict[Worker[Any], Exchange] = {}
         self._opener: Widget | None = None  # focused when the source browser opened; refocused on close
+        self._status_note = ""  # the status a StatusNote replaced
 
     # -- layout
 
@@ -662,8 +766,18 @@ class DqaApp(App[None]):
     def _corpus_label(self) -> str:
         return ", ".join(Path(p).name for p in self.corpus)
 
-    def set_status(self, text: str) -> None:
-        self.query_one("#status", Label).update(text)
+    def set_status(self, text: str, note: bool = False) -> None:
+        """`note`: a passing remark, replaced by the previous status when the next citation opens."""
+        label = self.query_one("#status", Label)
+        if note and not self._status_note:
+            self._status_note = str(label.content)
+        elif not note:
+            self._status_note = ""
+        label.update(text)
+
+    def _clear_note(self) -> None:
+        if self._status_note:
+            self.set_status(self._status_note)
 
     # -- corpus
 
@@ -816,6 +930,9 @@ class DqaApp(App[None]):
 
     # -- citations
 
+    def on_status_note(self, message: StatusNote) -> None:
+        self.set_status(message.text, note=True)
+
     def on_citation_chosen(self, message: CitationChosen) -> None:
         self.open_citation(message.citation, message.related)
 
@@ -835,6 +952,7 @@ class DqaApp(App[None]):
             self.notify(f"page {cite.page} is not in {doc.name}", severity="warning")
             return
         pane.show_related(cite, related)
+        self._clear_note()
         main = self.query_one("#main")
         if not main.has_class("source-open"):
             self._opener = self.focused
@@ -885,7 +1003,7 @@ class DqaApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Export conversation as Markdown", "Write questions, answers and citations to a .md file",
                             self.action_export_markdown)
-        yield SystemCommand("Export answers as CSV", "One row per answer (the batch CSV columns)",
+        yield SystemCommand("Export answers as CSV", "One row per answer and comparison row (batch CSV columns)",
                             self.action_export_csv)
         yield SystemCommand("Open document", "Choose a report in the Reports list", self.action_open_document)
         yield SystemCommand("Run audit", "Audit the selected report", self.action_run_audit)
@@ -942,7 +1060,9 @@ class DqaApp(App[None]):
         with path.open("w", newline="", encoding="utf-8-sig") as out:
             writer = csv.writer(out)
             writer.writerow(CSV_COLUMNS)
-            writer.writerows(csv_row(r) for r in self.records)
+            for record in self.records:
+                writer.writerow(csv_row(record))
+                writer.writerows(table_csv_rows(record))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

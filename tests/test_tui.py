@@ -19,11 +19,14 @@ from textual.widgets import DataTable, OptionList
 from corpus.cache import load_document
 from qa.library import Library
 from tests.conftest import ROOT, SAMPLES, SEED
-from tui import AuditPane, CitationLink, DqaApp, Exchange, HistoryInput, PathPrompt, SourcePane
+from tui import AuditPane, CitationLink, CompareTable, DqaApp, Exchange, HistoryInput, PathPrompt, SourcePane
 
 PUTUO = SAMPLES / "上海市普陀区财政局2024年度部门决算.pdf"
 VEHICLES = "how much was spent on official vehicles"
 RECEPTION = "上海市普陀区财政局2024年公务接待费预算数"
+BUDGET_2026 = SAMPLES / "shpt_sfj_2026_budget.pdf"
+RANK_RECEPTION = "公务接待费哪个部门最多"  # a ranking over both reports: a table cell and a page sentence
+RANK_VEHICLES = "各部门公务用车运行维护费"  # the 2024 report does not state it: a "not stated" row
 
 
 @pytest.fixture
@@ -39,6 +42,11 @@ def seed_library() -> Library:
 @pytest.fixture
 def two_reports() -> Library:
     return Library.from_documents([load_document(SEED), load_document(PUTUO)])
+
+
+@pytest.fixture
+def putuo_two_years() -> Library:
+    return Library.from_documents([load_document(PUTUO), load_document(BUDGET_2026)])
 
 
 async def wait_for_workers(pilot: Pilot) -> None:
@@ -185,6 +193,103 @@ async def test_escape_cancels_a_slow_question_and_the_ui_stays_responsive() -> N
         assert app.records == []
 
 
+# ---------------------------------------------------------------------------------------------- comparison tables
+
+
+def table_rows(table: CompareTable) -> list[list[str]]:
+    return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def tab_to(pilot: Pilot, kind: type) -> None:
+    """Keyboard only: Tab from the question box until a widget of `kind` has focus."""
+    pilot.app.query_one("#question").focus()
+    for _ in range(12):
+        await pilot.press("tab")
+        if isinstance(pilot.app.focused, kind):
+            return
+    raise AssertionError(f"Tab never reached a {kind.__name__} (focus: {pilot.app.focused!r})")
+
+
+@pytest.mark.anyio
+async def test_comparison_table_rows_open_their_cited_cell_or_page(putuo_two_years: Library) -> None:
+    app = DqaApp(library=putuo_two_years)
+    async with app.run_test(size=(120, 40)) as pilot:
+        exchange = await ask(pilot, RANK_RECEPTION)
+        assert "0.83万元[1]" in answer_text(exchange)  # the summary sentence stays above the table
+        table = exchange.query_one(CompareTable)
+        assert [str(c.label) for c in table.ordered_columns] == ["#", "report", "value", "yuan", "kind", "check"]
+        rows = table_rows(table)
+        assert [r[:5] for r in rows] == [["[1]", "上海市普陀区司法局 2026", "0.83万元", "8,300 元", "预算"],
+                                         ["[2]", "上海市普陀区财政局 2024", "0.00万元", "0 元", "决算"]]
+        assert all(r[5][0] in "✓⚠?" for r in rows)  # the check badge carries a symbol, not colour alone
+        await tab_to(pilot, CompareTable)
+        await pilot.press("enter")  # row 1: a budget-table cell
+        await pilot.pause()
+        source = app.query_one("#source", SourcePane)
+        assert app.query_one("#main").has_class("source-open") and source.has_class("table-mode")
+        cite = exchange.record.citations[0]
+        grid = source.query_one("#source-table", DataTable)
+        assert source.highlighted == "0.83" and cite.table and cite.col is not None
+        assert grid.cursor_coordinate.column == cite.col
+        assert grid.get_cell_at(grid.cursor_coordinate).plain == "0.83"
+        assert "公务接待费" in str(source.query_one("#cell-caption").content)
+        await pilot.press("escape")  # back to the table, then row 2: a sentence on a page
+        assert app.focused is table
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert not source.has_class("table-mode") and source.highlighted == "0.00万元"
+        assert "page 23" in str(source.query_one("#source-title").content)
+
+
+@pytest.mark.anyio
+async def test_comparison_row_that_is_not_stated_opens_nothing_and_says_so(putuo_two_years: Library) -> None:
+    app = DqaApp(library=putuo_two_years)
+    async with app.run_test(size=(80, 24)) as pilot:
+        exchange = await ask(pilot, RANK_VEHICLES)
+        rows = table_rows(exchange.query_one(CompareTable))
+        missing = [r for r in rows if r[1].startswith("上海市普陀区财政局")]
+        assert missing == [["", "上海市普陀区财政局 2024", "not stated", "", "决算", "—"]]  # never 0
+        await tab_to(pilot, CompareTable)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert not app.query_one("#main").has_class("source-open")
+        assert "not stated" in str(app.query_one("#status").content)
+        await pilot.press("up", "enter")  # the stated row opens; the remark gives way to the usual status
+        await pilot.pause()
+        assert app.query_one("#main").has_class("source-open")
+        assert "not stated" not in str(app.query_one("#status").content)
+
+
+@pytest.mark.anyio
+async def test_comparison_row_opens_on_a_single_click(putuo_two_years: Library) -> None:
+    app = DqaApp(library=putuo_two_years)
+    async with app.run_test(size=(120, 40)) as pilot:
+        exchange = await ask(pilot, RANK_RECEPTION)
+        table = exchange.query_one(CompareTable)
+        await pilot.click(table, offset=(8, 2))  # the second body row (row 0 is the header)
+        await pilot.pause()
+        assert app.query_one("#source", SourcePane).highlighted == "0.00万元"
+
+
+@pytest.mark.anyio
+async def test_export_includes_comparison_rows(putuo_two_years: Library, tmp_path: Path) -> None:
+    app = DqaApp(library=putuo_two_years, export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ask(pilot, RANK_VEHICLES)
+        app.write_markdown(tmp_path / "c.md")
+        text = (tmp_path / "c.md").read_text(encoding="utf-8")
+        assert "| 上海市普陀区司法局 2026 | 9.98万元 |" in text
+        assert "| 上海市普陀区财政局 2024 | not stated |" in text
+        app.write_csv(tmp_path / "c.csv")
+        import csv
+
+        with (tmp_path / "c.csv").open(encoding="utf-8-sig", newline="") as f:
+            rows = list(csv.DictReader(f))
+        assert [r["id"] for r in rows] == ["1", "1.1", "1.2"]
+        assert rows[1]["value"] == "9.98" and rows[1]["unit"] == "万元" and rows[1]["table"]
+        assert rows[2]["status"] == "not_found" and rows[2]["value"] == "" and "not stated" in rows[2]["answer"]
+
+
 # ---------------------------------------------------------------------------------------------- reports, audit, export
 
 
@@ -289,6 +394,16 @@ def test_snapshot_answer_and_page_80x24(snap_compare, seed_library: Library) -> 
 def test_snapshot_table_120x40(snap_compare) -> None:
     app = DqaApp(library=Library.from_documents([load_document(PUTUO)]))
     assert snap_compare(app, terminal_size=(120, 40), run_before=_table)
+
+
+async def _comparison(pilot: Pilot) -> None:
+    await ask(pilot, RANK_RECEPTION)
+    await tab_to(pilot, CompareTable)
+    await pilot.pause()
+
+
+def test_snapshot_comparison_120x40(snap_compare, putuo_two_years: Library) -> None:
+    assert snap_compare(DqaApp(library=putuo_two_years), terminal_size=(120, 40), run_before=_comparison)
 
 
 async def _reports(pilot: Pilot) -> None:
