@@ -38,7 +38,7 @@ Check = Callable[[Document, list[Fact]], list[Finding]]
 
 
 def _checks() -> list[Check]:
-    from qa import audit_sums, audit_tables, audit_template, audit_text
+    from qa import audit_cross, audit_sums, audit_tables, audit_template, audit_text, audit_wording
 
     return [
         audit_text.restatements,
@@ -46,9 +46,12 @@ def _checks() -> list[Check]:
         audit_sums.parts_vs_total,
         audit_text.printed_formulas,
         audit_sums.narrative_identities,
+        audit_wording.budget_wording,
+        audit_wording.change_wording,
         audit_tables.code_sums,
         audit_tables.total_columns,
         audit_tables.balanced_totals,
+        audit_cross.cross_tables,
         audit_template.missing_tables,
         audit_template.placeholders,
         audit_template.wrong_years,

@@ -15,7 +15,7 @@ from qa.audit import Finding, audit_document
 from qa.audit_text import _evaluate
 from tests.conftest import SAMPLES, SEED, run_dqa
 
-TABLE_KINDS = {"code_sum", "total_row", "total_column", "balanced_totals", "roll_forward"}
+TABLE_KINDS = {"code_sum", "total_row", "total_column", "balanced_totals", "roll_forward", "cross_table"}
 
 
 def _audit(path: Path) -> list[Finding]:
@@ -115,3 +115,114 @@ def test_bad_file_is_one_line_and_others_are_audited(tmp_path: Path) -> None:
 def test_unknown_output_format_is_a_user_error(tmp_path: Path) -> None:
     result = run_dqa("audit", str(SEED), "--out", str(tmp_path / "findings.txt"))
     assert result.returncode == 2 and "--out must end in" in result.stderr
+
+
+# --- identities between tables of one report (qa/audit_cross.py) ---------------------------------------------
+
+def _workbook(path: Path, fiscal_income: str = "100.00", general_total: str = "1,000,000.00") -> Path:
+    """A three-sheet 决算: 收入支出决算总表, 财政拨款收入支出决算总表 (万元) and 一般公共预算财政拨款支出决算表 (元)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheets = {
+        "总表": [["收入支出决算总表"], ["单位：万元"], ["收入", "", "支出", ""], ["项目", "决算数", "项目", "决算数"],
+                ["一、一般公共预算财政拨款收入", "100.00", "一、一般公共服务支出", "100.00"],
+                ["二、政府性基金预算财政拨款收入", "", "二、外交支出", ""],
+                ["本年收入合计", "100.00", "本年支出合计", "100.00"]],
+        "财政拨款总表": [["财政拨款收入支出决算总表"], ["单位：万元"], ["收入", "", "支出", "", "", ""],
+                   ["项目", "决算数", "项目", "合计", "一般公共预算财政拨款", "政府性基金预算财政拨款"],
+                   ["一、一般公共预算财政拨款", fiscal_income, "一、一般公共服务支出", "100.00", "100.00", ""],
+                   ["二、政府性基金预算财政拨款", "", "", "", "", ""],
+                   ["本年收入合计", fiscal_income, "本年支出合计", "100.00", "100.00", ""]],
+        "一般公共预算": [["一般公共预算财政拨款支出决算表"], ["单位：元"],
+                   ["科目编码", "科目名称", "合计", "基本支出", "项目支出"],
+                   ["201", "一般公共服务支出", general_total, "800,000.00", "200,000.00"],
+                   ["合计", "", general_total, "800,000.00", "200,000.00"]],
+    }
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+    return path
+
+
+def _cross(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.kind == "cross_table"]
+
+
+def test_cross_table_income_line_disagrees(tmp_path: Path) -> None:
+    findings = _cross(_audit(_workbook(tmp_path / "测试局2024年度部门决算.xlsx", fiscal_income="120.00")))
+    assert len(findings) == 1 and findings[0].severity == "warning"
+    assert (findings[0].expected, findings[0].found) == ("100.00", "120.00")
+    assert "一般公共预算财政拨款收入" in findings[0].message
+    assert [e.page for e in findings[0].evidence] == [1, 2]
+
+
+def test_cross_table_general_spending_in_another_unit(tmp_path: Path) -> None:
+    """100.00万元 in the 财政拨款 总表 vs 1,100,000.00元 in the 一般公共预算 table: 10万元 apart."""
+    findings = _cross(_audit(_workbook(tmp_path / "测试局2024年度部门决算.xlsx", general_total="1,100,000.00")))
+    assert len(findings) == 1 and "一般公共预算财政拨款支出" in findings[0].message
+    assert findings[0].found == "1,100,000.00"
+
+
+def test_cross_table_agreeing_tables_are_silent(tmp_path: Path) -> None:
+    """Same figures, one table in 元 and the others in 万元: no finding."""
+    assert not _cross(_audit(_workbook(tmp_path / "测试局2024年度部门决算.xlsx")))
+
+
+def test_cross_table_basic_spending_on_a_real_report() -> None:
+    """财政局 2024 决算: 人员经费合计 2,152.26 + 公用经费合计 184.65 = 基本支出 2,336.91; a changed cell breaks it."""
+    doc = load_document(SAMPLES / "上海市普陀区财政局2024年度部门决算.pdf")
+    assert not _cross(audit_document(doc, document_facts(doc)))
+    basic = next(t for t in doc.tables if t.title == "一般公共预算财政拨款基本支出决算表")
+    cell = next(c for row in basic.body_rows for c in row if c.text == "2,152.26")
+    cell.text = "2,125.26"
+    findings = _cross(audit_document(doc, document_facts(doc)))
+    assert len(findings) == 1 and "基本支出" in findings[0].message
+    assert findings[0].found == "2,336.91" and findings[0].expected == "2,125.26+184.65"
+
+
+# --- wording against the report's own numbers (qa/audit_wording.py) ----------------------------------------
+
+_REPORT = """测试局2024年度部门决算
+
+一、一般公共预算财政拨款支出决算具体情况
+
+一般公共预算财政拨款支出年初预算为100.00万元，支出决算为{actual}万元，完成年初预算的{rate}%。决算数小于预算数的主要原因：人员减少。
+
+二、财政拨款支出情况
+
+2024年财政拨款支出{spent}万元，比2023年150.00万元有所增加。2024年机关运行经费180.00万元，比2023年150.00万元，增加30.00万元，{rise}20.00%。2024年培训费12.00万元，比2023年10.00万元增加（减少）2.00万元。
+"""
+
+
+def _report(tmp_path: Path, **values: str) -> list[Finding]:
+    path = tmp_path / "测试局2024年度部门决算.txt"
+    path.write_text(_REPORT.format(**values), encoding="utf-8")
+    return _audit(path)
+
+
+def test_budget_wording_contradicts_figures(tmp_path: Path) -> None:
+    findings = _report(tmp_path, actual="120.00", rate="120.00", spent="180.00", rise="增长")
+    wording = [f for f in findings if f.kind == "budget_wording"]
+    assert len(wording) == 1 and wording[0].severity == "warning"
+    assert "120.00万元" in wording[0].message and "100.00万元" in wording[0].message
+    assert wording[0].found == "决算数小于预算" and wording[0].expected == "决算数大于预算数"
+
+
+def test_change_wording_contradicts_figures(tmp_path: Path) -> None:
+    findings = _report(tmp_path, actual="80.00", rate="80.00", spent="120.00", rise="下降")
+    wording = {f.found: f for f in findings if f.kind == "change_wording"}
+    assert set(wording) == {"增加", "下降"}  # 150 → 120 "有所增加"; 150 → 180 "下降20.00%"
+    assert wording["增加"].expected == "减少30.00万元" and wording["下降"].expected == "增加30.00万元"
+    assert not [f for f in findings if f.kind in ("budget_wording", "wording", "change")]
+    # "增加（减少）" is a template leftover, reported once by `placeholders` and not as wording
+    assert [f.kind for f in findings if "增加（减少）" in (f.found or "")] == ["template_wording"]
+
+
+def test_wording_that_fits_the_figures_is_silent(tmp_path: Path) -> None:
+    findings = _report(tmp_path, actual="80.00", rate="80.00", spent="180.00", rise="增长")
+    assert not [f for f in findings if f.kind in ("budget_wording", "change_wording")]
+    assert not [f for f in _audit(SEED) if f.kind in ("budget_wording", "change_wording")]
