@@ -123,7 +123,7 @@ def badge(record: Record) -> str:
         return "✗ error"
     if record.status == "not_found":
         return "? not found"
-    states = {c.status for c in record.checks}
+    states = {c.status for c in record.checks} | {row.get("check") for row in record.table if row.get("check")}
     if states & {"conflict", "broken"}:
         return "⚠ conflict"
     if states & {"agree", "holds"}:
