@@ -80,12 +80,18 @@ def dominant_unit(facts: list[Fact]) -> str | None:
     return max(counts, key=lambda u: counts[u]) if counts else None
 
 
-def sentences(doc: Document, facts: list[Fact]) -> Iterator[tuple[int, str, int, list[Fact]]]:
-    """(page, sentence, offset in page text, facts inside it) for every full sentence (up to 。)."""
+def text_facts_by_page(facts: list[Fact]) -> dict[int, list[Fact]]:
+    """Narrative facts grouped by page (facts with a character span only)."""
     by_page: dict[int, list[Fact]] = {}
     for f in facts:
         if f.source == "text" and f.start is not None:
             by_page.setdefault(f.page, []).append(f)
+    return by_page
+
+
+def sentences(doc: Document, facts: list[Fact]) -> Iterator[tuple[int, str, int, list[Fact]]]:
+    """(page, sentence, offset in page text, facts inside it) for every full sentence (up to 。)."""
+    by_page = text_facts_by_page(facts)
     for page in doc.pages:
         page_facts = sorted(by_page.get(page.number, []), key=lambda f: f.start or 0)
         if not page_facts:

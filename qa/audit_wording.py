@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from corpus.model import Document, Fact
 from qa.audit import Evidence, Finding
 from qa.audit_sums import _CLAUSE, _NOT_A_PART, _VERSUS, _cell_sentences, _changes, _comparable
-from qa.audit_util import BASE_MEASURES, clip, in_unit, item_key, sentences, tolerance
+from qa.audit_util import BASE_MEASURES, clip, in_unit, item_key, sentences, text_facts_by_page, tolerance
 from qa.match import similar_subjects
 
 _VS_BUDGET = re.compile(
@@ -32,10 +32,7 @@ _ACTUAL = ("决算数", "执行数")
 
 def _all_sentences(doc: Document, facts: list[Fact]) -> Iterator[tuple[int, str, int, list[Fact], list[Fact]]]:
     """(page, sentence, offset, its facts, the facts of the sentence before it in the paragraph)."""
-    by_page: dict[int, list[Fact]] = {}
-    for f in facts:
-        if f.source == "text" and f.start is not None:
-            by_page.setdefault(f.page, []).append(f)
+    by_page = text_facts_by_page(facts)
     for page in doc.pages:
         page_facts = sorted(by_page.get(page.number, []), key=lambda f: f.start or 0)
         for para in page.paragraphs:
