@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -67,23 +68,30 @@ def index_paths(
         with _progress(console) as progress:
             task = progress.add_task("indexing", total=len(todo))
             last_save = time.monotonic()
-            for done, (path, parsed, error) in enumerate(_parse_all(todo), start=1):
-                progress.advance(task)
-                if on_progress:
-                    on_progress(done, len(todo))
-                if parsed is None:
-                    report.failed.append((path, error or "unknown error"))
-                    progress.console.print(f"[red]failed[/red] {path}: {error}", highlight=False, soft_wrap=True)
-                    continue
-                stat = os.stat(path)
-                vectors = embedder.encode([c.text for c in parsed.chunks])
-                store.add_document(parsed.doc, parsed.chunks, parsed.facts, vectors, stat.st_mtime, stat.st_size)
-                report.added.append(path)
-                if time.monotonic() - last_save > SAVE_EVERY_S:
-                    store.save_vectors()
-                    last_save = time.monotonic()
+            parsing = _parse_all(todo)
+            try:
+                for done, (path, parsed, error) in enumerate(parsing, start=1):
+                    progress.advance(task)
+                    if on_progress:
+                        on_progress(done, len(todo))
+                    if parsed is None:
+                        report.failed.append((path, error or "unknown error"))
+                        progress.console.print(f"[red]failed[/red] {path}: {error}", highlight=False, soft_wrap=True)
+                        continue
+                    stat = os.stat(path)
+                    vectors = embedder.encode([c.text for c in parsed.chunks])
+                    store.add_document(parsed.doc, parsed.chunks, parsed.facts, vectors, stat.st_mtime, stat.st_size)
+                    report.added.append(path)
+                    if time.monotonic() - last_save > SAVE_EVERY_S:
+                        store.save_vectors()
+                        last_save = time.monotonic()
+            finally:
+                parsing.close()  # stops the workers at once, also on Ctrl-C
         if todo or report.removed:
             store.save_vectors()
+    except KeyboardInterrupt:
+        store.save_vectors()  # documents indexed so far are kept
+        raise
     finally:
         store.close()
     return report
@@ -156,9 +164,14 @@ def _parse_all(paths: list[str]):  # type: ignore[no-untyped-def]
     if not paths:
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process holding BLAS/torch threads
-    with context.Pool(min(PARSE_WORKERS, len(paths))) as pool:
+    with context.Pool(min(PARSE_WORKERS, len(paths)), initializer=_ignore_sigint) as pool:
         for path, payload, error in pool.imap_unordered(parse_file, paths):
             yield path, (Parsed.model_validate_json(payload) if payload else None), error
+
+
+def _ignore_sigint() -> None:
+    """Ctrl-C is the main process's to handle: it stops the pool and keeps what was indexed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def parse_file(path: str) -> tuple[str, str | None, str | None]:

@@ -77,3 +77,32 @@ def test_kill_9_mid_index_then_rerun(tmp_path: Path) -> None:
     )  # fmt: skip
     assert found.returncode == 0, found.stderr
     assert len(found.stdout.splitlines()) == 3
+
+
+def test_ctrl_c_mid_index_keeps_what_was_indexed(tmp_path: Path) -> None:
+    """SIGINT to the whole process group (a terminal's Ctrl-C): one clear line, no traceback,
+    the documents indexed so far stay, and a rerun only does the rest."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    for i in range(N_FILES):
+        (folder / f"report_{i:02d}.txt").write_text(text + f"\n附注：副本{i}。\n", encoding="utf-8")
+    index_dir = tmp_path / "ix"
+    args = [sys.executable, "-c", RUNNER, "index", str(folder), "--index", str(index_dir), "--model", "test-hash"]
+    child = subprocess.Popen(args, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while _committed(index_dir / "index.db") < 2 and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(child.pid, signal.SIGINT)
+    _, stderr = child.communicate(timeout=120)
+    assert child.returncode == 130
+    assert "Interrupted." in stderr and "Traceback" not in stderr
+    kept = _committed(index_dir / "index.db")
+    assert 2 <= kept < N_FILES
+
+    rerun = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"{kept} unchanged" in rerun.stderr
+    store = Store(index_dir)
+    assert store.chunk_ids() == store.vector_ids()
+    store.close()
