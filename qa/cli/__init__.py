@@ -33,12 +33,7 @@ def cli() -> None:
 
 
 def main() -> None:
-    from qa.cli import corpus_cmds  # noqa: F401  (registers commands)
+    # importing a command module registers its commands on `cli`
+    from qa.cli import audit_cmds, corpus_cmds, export_cmds, index_cmds, qa_cmds, tui_cmds  # noqa: F401
 
-    for module in ("index_cmds", "qa_cmds", "audit_cmds", "tui_cmds", "export_cmds"):
-        try:
-            __import__(f"qa.cli.{module}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"qa.cli.{module}":
-                raise
     cli()
