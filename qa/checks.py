@@ -139,21 +139,32 @@ def arithmetic_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Chec
     if cur and budget and completion:
         checks.append(_ratio("completion rate", cur.yuan, budget.yuan, completion, [cur, budget, completion],
                              doc.name, slack=_ratio_slack(cur, budget)))
-    for share in (f for f in sentence if f.measure == "占比" and cur):
-        checks.append(_share(cur, share, money, doc.name))  # type: ignore[arg-type]
+    for share in (f for f in sentence if f.measure == "占比"):
+        checks.append(_share(share, money, fact, doc.name))
     return [c for c in checks if c is not None]
 
 
-def _share(cur: Fact, share: Fact, money: list[Fact], docname: str) -> Check:
-    """"占X万元的P%": P = this figure / X. Without a printed base the share cannot be verified."""
-    base = next((f for f in reversed(money) if f.end is not None and share.start is not None
-                 and 0 <= share.start - f.end <= 2 and f is not cur), None)
-    if base is None:
+def _share(share: Fact, money: list[Fact], fact: Fact, docname: str) -> Check | None:
+    """"X 54.39万元，占 Y 55.82万元的97.44%" or "其中：X 2940.05万元，占99.79%" (of the total before
+    其中): the share is recomputed from the printed figures; without a printed base it cannot be."""
+    before = [f for f in money if (f.end or 0) <= (share.start or 0)]
+    part = next((f for f in reversed(before) if f.subject == share.subject and not _is_base(f, share)), None)
+    if part is None or (fact is not share and fact is not part):
+        return None
+    base = next((f for f in reversed(before) if _is_base(f, share)), None)
+    if base is None and "其中" in share.quote and before and before[0] is not part:
+        base = before[0]  # the total stated before 其中
+    if base is None or base.yuan is None:
         return Check(status="unverified", kind="share",
                      detail=f"{share.printed} is a share of a total the sentence does not print.",
                      citations=[cite(share, docname)])
-    check = _ratio("share", cur.yuan, base.yuan, share, [cur, base, share], docname, slack=_ratio_slack(cur, base))
-    return check  # type: ignore[return-value]
+    return _ratio("share", part.yuan, base.yuan, share, [part, base, share], docname, slack=_ratio_slack(part, base))
+
+
+def _is_base(amount: Fact, share: Fact) -> bool:
+    """The amount printed inside "占…的" right before the percentage."""
+    return amount.end is not None and share.start is not None and 0 <= share.start - amount.end <= 2 and \
+        "占" in share.quote[: share.quote.find(amount.printed)].split("，")[-1]
 
 
 def parts_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:

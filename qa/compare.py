@@ -48,6 +48,7 @@ _NOISE_EN = re.compile(
 _NOISE_ZH = re.compile(r"哪个部门|哪些部门|哪个单位|哪些单位|哪家|各部门|各单位|所有部门|部门|单位|排名|排序|列出|"
                        r"比较|对比|分别|历年|逐年|各年|每年|变化趋势|趋势|变化|情况|如何|怎样|最多|最高|最大|最少|最低|"
                        r"最小|预算数|决算数|预算|决算|支出|普陀区?|江苏省?|上海市?|到|至|从|的|是|了|哪|个|谁")
+_COMPOUNDS = ("结转和结余", "社会保障和就业", "文化旅游体育与传媒", "规划和自然资源", "住房和城乡建设", "收入和支出")
 _SPLIT = re.compile(r"\s*(?:、|，|,|;|；|\band\b|和|与|以及|\bvs\.?\b|\bversus\b)\s*", re.I)
 
 
@@ -94,7 +95,7 @@ def parse_comparison(text: str) -> Comparison | None:
     if rank_ or (order and not depts):
         span = (years[-1], years[-1]) if years else None
         return Comparison(mode="rank", years=span, **common)
-    if len(items) > 1 and ((_ITEMS_EN if lang == "en" else _ITEMS_ZH).search(text) or depts):
+    if len(items) > 1 and (_ITEMS_EN if lang == "en" else _ITEMS_ZH).search(text):
         span = (years[-1], years[-1]) if years else None
         return Comparison(mode="items", years=span, **common)
     return None
@@ -105,8 +106,10 @@ def _items(text: str, lang: str) -> list[Question]:
     rest = strip_names(re.sub(r"(?<!\d)20\d\d年?(度)?", " ", text))
     rest = (_NOISE_EN if lang == "en" else _NOISE_ZH).sub(" ", rest)
     rest = re.sub(r"[?？!！。.:：'’]+", " ", rest)
+    for name in _COMPOUNDS:  # one item whose name contains 和/与
+        rest = rest.replace(name, name.replace("和", "\0").replace("与", "\1"))
     out = []
-    for part in _SPLIT.split(rest):
+    for part in (p.replace("\0", "和").replace("\1", "与") for p in _SPLIT.split(rest)):
         if not part.strip():
             continue
         q = parse_question(part.strip())
