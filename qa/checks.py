@@ -16,6 +16,7 @@ from qa.match import similar_subjects
 from qa.record import Check, Citation
 
 SAME_ITEM = 0.75
+_SCOPES = ("财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "本级", "附属")
 _BASE_MEASURES = {"决算数", "预算数", "执行数", "调整预算数", "上年数", ""}
 
 
@@ -97,9 +98,12 @@ def _same_statement(a: Fact, b: Fact) -> bool:
         return False
     if a.source == "table":
         return a.label == b.label
+    if a.kind == "percent":
+        return False  # a share depends on its base, which a sentence may leave unsaid
     sa, sb = a.subject.strip("“”"), b.subject.strip("“”")
     same_section = bool(set(a.label_path[:-1]) & set(b.label_path[:-1]))  # 收入 and 支出 sections frame items apart
-    return same_section and len(sa) >= 4 and (sa == sb or similar_subjects(sa, sb) >= 0.9)
+    same_scope = all((w in a.quote) == (w in b.quote) for w in _SCOPES)  # 财政拨款 项目支出 vs all 项目支出
+    return same_section and same_scope and len(sa) >= 4 and (sa == sb or similar_subjects(sa, sb) >= 0.9)
 
 
 def _equal(a: Fact, b: Fact) -> bool:
