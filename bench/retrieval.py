@@ -53,6 +53,21 @@ def gold_patterns(question: dict) -> list[re.Pattern[str]]:
     return []
 
 
+def _rounds_to_gold(text: str, question: dict) -> bool:
+    """A table row in 元 bears a narrative's 万元 answer when it rounds to it: 96,282,213.44 元 ↔ 9628.22万元."""
+    unit = re.search(r"单位：(万元|元|百元|千元)$", text.strip())
+    if "gold_value" not in question or not unit:
+        return False
+    gold = Decimal(question["gold_value"])
+    exponent = gold.as_tuple().exponent
+    half = Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
+    for number in re.findall(r"(?<![\d.])\d[\d,]*(?:\.\d+)?", text):
+        in_gold_unit = Decimal(number.replace(",", "")) * UNITS[unit.group(1)] / UNITS[question["gold_unit"]]
+        if abs(in_gold_unit - gold) <= half:
+            return True
+    return False
+
+
 def _printed(value: Decimal) -> set[str]:
     """'1178.28', '1,178.28', '1178.280' style variants of one value."""
     plain = format(value.normalize(), "f")
@@ -66,7 +81,8 @@ def evaluate(searcher: Searcher, questions: list[dict], mode: str) -> dict[str, 
         patterns = gold_patterns(q)
         hits = searcher.search(q["q"], DEPTH, Filters(doc=q["doc"]), mode)  # type: ignore[arg-type]
         rank = next(
-            (i for i, h in enumerate(hits, 1) if any(p.search(h.chunk.text.replace("\n", "")) for p in patterns)),
+            (i for i, h in enumerate(hits, 1)
+             if any(p.search(h.chunk.text.replace("\n", "")) for p in patterns) or _rounds_to_gold(h.chunk.text, q)),
             None,
         )
         ranks.append(rank)
