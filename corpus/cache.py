@@ -1,6 +1,6 @@
 """Parsed documents cached by content hash, so an unchanged file is never parsed twice.
 
-The cache holds pydantic JSON only (never pickle): `<cache>/<content id>.json`.
+The cache holds pydantic JSON only, nothing executable: `<cache>/<content id>.json`.
 A damaged or outdated cache file is ignored and rewritten.
 """
 

@@ -44,14 +44,20 @@ def _committed(db_path: Path) -> int:
         return 0
 
 
-def test_kill_9_mid_index_then_rerun(tmp_path: Path) -> None:
+def _index_command(tmp_path: Path) -> tuple[list[str], Path]:
+    """N_FILES distinct copies of the seed and the `dqa index` command line for them."""
     folder = tmp_path / "reports"
     folder.mkdir()
     text = SEED.read_text(encoding="utf-8")
     for i in range(N_FILES):
         (folder / f"report_{i:02d}.txt").write_text(text + f"\n附注：副本{i}。\n", encoding="utf-8")
     index_dir = tmp_path / "ix"
-    args = [sys.executable, "-c", RUNNER, "index", str(folder), "--index", str(index_dir), "--model", "test-hash"]
+    return [sys.executable, "-c", RUNNER, "index", str(folder), "--index", str(index_dir), "--model", "test-hash"], \
+        index_dir
+
+
+def test_kill_9_mid_index_then_rerun(tmp_path: Path) -> None:
+    args, index_dir = _index_command(tmp_path)
     child = subprocess.Popen(args, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     while _committed(index_dir / "index.db") < 2 and child.poll() is None and time.monotonic() < deadline:
@@ -82,13 +88,7 @@ def test_kill_9_mid_index_then_rerun(tmp_path: Path) -> None:
 def test_ctrl_c_mid_index_keeps_what_was_indexed(tmp_path: Path) -> None:
     """SIGINT to the whole process group (a terminal's Ctrl-C): one clear line, no traceback,
     the documents indexed so far stay, and a rerun only does the rest."""
-    folder = tmp_path / "reports"
-    folder.mkdir()
-    text = SEED.read_text(encoding="utf-8")
-    for i in range(N_FILES):
-        (folder / f"report_{i:02d}.txt").write_text(text + f"\n附注：副本{i}。\n", encoding="utf-8")
-    index_dir = tmp_path / "ix"
-    args = [sys.executable, "-c", RUNNER, "index", str(folder), "--index", str(index_dir), "--model", "test-hash"]
+    args, index_dir = _index_command(tmp_path)
     child = subprocess.Popen(args, stderr=subprocess.PIPE, text=True, start_new_session=True)
     deadline = time.monotonic() + 120
     while _committed(index_dir / "index.db") < 2 and child.poll() is None and time.monotonic() < deadline:
