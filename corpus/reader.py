@@ -46,11 +46,23 @@ def read_document(path: str | Path) -> Document:
     doc = Document(id=content_id(data), path=str(path), name=path.name, pages=pages)
     doc.warnings = [
         f"page {p.number} has no text layer; OCR is not supported" for p in pages if not p.has_text_layer
+    ] + [
+        f"page {p.number}: text uses a font without a Unicode map ((cid:x) or unreadable glyphs); "
+        "its numbers may be missing" for p in pages if _garbled(p.text)
     ]
     if not any(p.has_text_layer for p in pages):
         raise DqaError("no page has a text layer (scanned?); OCR is not supported", path)
     _detect_metadata(doc)
     return doc
+
+
+_GARBLED = re.compile(r"\(cid:\d+\)|[\ufffd\ue000-\uf8ff]")
+
+
+def _garbled(text: str) -> bool:
+    """More than 5% of a page's characters are (cid:x) placeholders or unmappable glyphs."""
+    bad = sum(len(m) for m in _GARBLED.findall(text))
+    return bad > 20 and bad > 0.05 * len(text)
 
 
 def _read_pages(path: Path, suffix: str, data: bytes) -> list[Page]:

@@ -102,3 +102,13 @@ def test_xlsx_sheet_becomes_a_table(tmp_path: Path) -> None:
     (table,) = read_document(path).tables
     assert (table.title, table.unit, table.grid()) == (
         "财政拨款“三公”经费支出决算表", "万元", [["项目", "决算数"], ["公务接待费", "1.43"]])
+
+
+def test_cid_glyphs_are_reported(tmp_path: Path) -> None:
+    """Text extracted from a font without a Unicode map ("(cid:123)") is flagged, never read as numbers."""
+    path = tmp_path / "cid.txt"
+    path.write_text("公务接待费决算支出数1.43万元。\n" + "(cid:1234)(cid:88)" * 20 + "\n", encoding="utf-8")
+    result = run_dqa("facts", str(path), "--json")
+    assert result.returncode == 0
+    assert "cid.txt: page 1: text uses a font without a Unicode map" in result.stderr
+    assert [json.loads(line)["value"] for line in result.stdout.splitlines()] == ["1.43万元"]
