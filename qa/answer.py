@@ -18,11 +18,12 @@ from qa.library import Library, Passage
 from qa.match import GENERIC, coverage, item_score, similar_subjects
 from qa.question import Question, parse_question
 from qa.record import Alternative, AnswerValue, Citation, Record
-from qa.render import answer_sentence, explanation_for, format_yuan, not_found_sentence
+from qa.render import answer_sentence, explanation_for, format_yuan, not_found_sentence, shown
 
 _PRINTED_NUMBER = re.compile(r"[-(]?\d[\d,]*(?:\.\d+)?\)?")
 MIN_ITEM_SCORE = 0.62
 CLOSE = 0.15
+OTHER_REPORT = 0.2  # how close another report's item must match to be listed beside the answer
 SAME_SUBJECT = 0.85
 _DERIVED = {"增减额", "增减率", "占比", "完成率", "比率"}
 
@@ -142,18 +143,26 @@ def _value_key(fact: Fact) -> tuple:
 
 
 def alternatives(ranked: list[Candidate], best: Candidate, limit: int = 3) -> list[Alternative]:
-    """Other readings close to the best one (e.g. 财政拨款支出 incl. carry-over vs 当年)."""
+    """Other readings close to the best one (e.g. 财政拨款支出 incl. carry-over vs 当年), and the same
+    item in other reports (one each) when the question did not name a report."""
     out: list[Alternative] = []
-    seen = {_value_key(best.fact)}
+    seen = {(best.doc.id, *_value_key(best.fact))}
+    reports = {best.doc.id}
     for c in ranked[1:]:
-        key = _value_key(c.fact)
-        if key in seen or c.score < best.score - 0.25 or c.fact.measure != best.fact.measure or c.doc is not best.doc:
+        key = (c.doc.id, *_value_key(c.fact))
+        other_report = c.doc is not best.doc
+        if key in seen or c.fact.measure != best.fact.measure or (other_report and c.doc.id in reports):
             continue
-        if c.item < best.item - 0.05 and similar_subjects(c.fact.subject, best.fact.subject) < 0.5:
+        if other_report and c.item < best.item - OTHER_REPORT:
+            continue
+        if not other_report and (c.score < best.score - 0.25 or (
+                c.item < best.item - 0.05 and similar_subjects(c.fact.subject, best.fact.subject) < 0.5)):
             continue
         seen.add(key)
+        reports.add(c.doc.id)
+        where = f"{c.doc.department or c.doc.name} {c.fact.period or ''}".strip() + ", " if other_report else ""
         out.append(Alternative(
-            text=f"{c.fact.subject}: {c.fact.printed}", value=str(as_printed(c.fact)), unit=c.fact.unit,
+            text=f"{where}{c.fact.subject}: {shown(c.fact)}", value=str(as_printed(c.fact)), unit=c.fact.unit,
             yuan=format_yuan(to_yuan(as_printed(c.fact), c.fact.unit)), citations=[cite(c.doc, c.fact)],
         ))
         if len(out) == limit:

@@ -130,3 +130,14 @@ def test_share_of_a_printed_base_is_recomputed(library: Library) -> None:
     record, _ = answer(library, "行政单位医疗支出多少", "s")
     shares = [c for c in record.checks if c.kind == "share"]
     assert shares and shares[0].status == "holds" and "82.98%" in shares[0].detail
+
+
+def test_other_reports_figures_are_listed_when_no_report_is_named() -> None:
+    from corpus.reader import read_document
+    from tests.conftest import SAMPLES
+
+    library = Library.from_documents([read_document(SEED), read_document(SAMPLES / "shpt_sfj_2026_budget.pdf")])
+    record, _ = answer(library, "三公经费预算数是多少", "x")
+    docs = {record.citations[0].doc} | {a.citations[0].doc for a in record.alternatives}
+    assert docs == {SEED.name, "shpt_sfj_2026_budget.pdf"}
+    assert {record.answer.value, *(a.value for a in record.alternatives)} >= {"137", "10.81"}
