@@ -9,7 +9,6 @@ handler turns failures into something the user can read).
 from __future__ import annotations
 
 import csv
-import io
 import os
 import sys
 from collections.abc import Iterable, Sequence
@@ -93,11 +92,12 @@ class ScopeChosen(Message):
 
 
 class IndexProgress(Message):
-    def __init__(self, done: int, total: int, name: str) -> None:
+    """One more new or changed file parsed and indexed."""
+
+    def __init__(self, done: int, total: int) -> None:
         super().__init__()
         self.done = done
         self.total = total
-        self.name = name
 
 
 class LibraryReady(Message):
@@ -792,36 +792,19 @@ class DqaApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="corpus")
     def _load_corpus(self, paths: list[str], index_dir: str | None) -> None:
-        from rich.console import Console
-
-        from corpus.reader import SUPPORTED
-        from index.build import index_paths
-        from qa.indexed import default_index_dir
-
         worker = get_current_worker()
-        target = Path(index_dir) if index_dir else default_index_dir(paths)
-        files = [f for p in map(Path, paths) for f in (sorted(p.rglob("*")) if p.is_dir() else [p])
-                 if f.suffix.lower() in SUPPORTED and f.is_file()]
-        self.post_message(IndexProgress(0, len(files), "indexing"))
         # index/ parses in spawned processes, which need a real stderr fd; Textual's capture has none.
         with open(os.devnull, "w") as devnull, redirect_stderr(devnull):
-            index_paths(list(paths), target, None, console=Console(file=io.StringIO(), quiet=True),
-                        on_progress=lambda done, total: self.post_message(IndexProgress(done, total, "indexing")))
-            if worker.is_cancelled:
-                return
-            self.post_message(IndexProgress(len(files), len(files), "loading"))
-            library = Library.open(paths, str(target), progress=False)
+            library = Library.open(
+                paths, index_dir, progress=False,
+                on_progress=lambda done, total: self.post_message(IndexProgress(done, total)),
+            )
         if not worker.is_cancelled:
             self.post_message(LibraryReady(library, ", ".join(Path(p).name for p in paths)))
 
     def on_index_progress(self, message: IndexProgress) -> None:
-        bar = self.query_one("#progress", ProgressBar)
-        if message.name == "loading":
-            bar.update(total=max(message.total, 1), progress=message.done)
-            self.set_status(f"Loading {message.total} report(s)…")
-        else:
-            bar.update(total=message.total or None, progress=message.done)
-            self.set_status(f"Indexing: {message.done} of {message.total} new or changed file(s)…")
+        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
+        self.set_status(f"Indexing: {message.done} of {message.total} new or changed file(s)…")
 
     def on_library_ready(self, message: LibraryReady) -> None:
         self._library_ready(message.library, message.label)

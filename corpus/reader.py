@@ -27,6 +27,15 @@ _KIND_WORDS = {
 }
 
 
+def supported_files(folder: Path) -> list[Path]:
+    """Readable report files under a folder, in a stable order; hidden folders (.dqa, .git) skipped."""
+    return sorted(
+        f for f in folder.rglob("*")
+        if f.is_file() and f.suffix.lower() in SUPPORTED
+        and not any(part.startswith(".") for part in f.relative_to(folder).parts)
+    )
+
+
 def content_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 

@@ -21,7 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from corpus.cache import CACHE_VERSION as PARSER_VERSION
 from corpus.errors import DqaError
 from corpus.model import Document, Fact
-from corpus.reader import SUPPORTED, content_id, read_document
+from corpus.reader import content_id, read_document, supported_files
 from index.chunks import Chunk, document_chunks
 from index.embed import load_embedder
 from index.store import Store
@@ -112,11 +112,7 @@ def _collect(paths: list[str | Path], report: BuildReport) -> tuple[list[str], l
         path = Path(given).resolve()
         if path.is_dir():
             roots.append(str(path))
-            files += sorted(
-                str(p) for p in path.rglob("*")
-                if p.is_file() and p.suffix.lower() in SUPPORTED
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )  # fmt: skip
+            files += [str(p) for p in supported_files(path)]
         elif path.is_file():
             files.append(str(path))
         else:

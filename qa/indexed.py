@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from corpus.errors import DqaError
@@ -26,12 +26,14 @@ def default_index_dir(paths: Sequence[str | Path]) -> Path:
 
 
 def open_indexed(cls: type[Library], paths: Sequence[str | Path], index_dir: str | Path | None,
-                 model: str | None, progress: bool) -> Library:
+                 model: str | None, progress: bool,
+                 on_progress: Callable[[int, int], None] | None = None) -> Library:
     index_dir = Path(index_dir) if index_dir else default_index_dir(paths)
     if paths:
         from rich.console import Console
 
-        report = index_paths(list(paths), index_dir, model, console=Console(stderr=True, quiet=not progress))
+        report = index_paths(list(paths), index_dir, model, console=Console(stderr=True, quiet=not progress),
+                             on_progress=on_progress)
         for path, reason in report.failed:
             import click
 

@@ -42,11 +42,14 @@ class Library:
 
     @classmethod
     def open(cls, paths: Sequence[str | Path], index_dir: str | Path | None = None, model: str | None = None,
-             progress: bool = True) -> Library:
-        """Index the paths (new and changed files only), then load what the index holds for them."""
+             progress: bool = True, on_progress: Callable[[int, int], None] | None = None) -> Library:
+        """Index the paths (new and changed files only), then load what the index holds for them.
+
+        `progress` shows a bar on stderr; `on_progress(done, total)` reports each parsed file (GUIs).
+        """
         from qa.indexed import open_indexed
 
-        return open_indexed(cls, paths, index_dir, model, progress)
+        return open_indexed(cls, paths, index_dir, model, progress, on_progress)
 
     def find(self, name: str | None) -> list[str]:
         """Document ids whose file name (or path ending) matches `name`; all when name is None."""

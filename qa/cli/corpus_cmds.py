@@ -14,7 +14,7 @@ from corpus.cache import load_document
 from corpus.errors import DqaError
 from corpus.facts import document_facts
 from corpus.model import Document, Fact, Table
-from corpus.reader import SUPPORTED
+from corpus.reader import supported_files
 from qa.cli import cli
 
 
@@ -23,7 +23,7 @@ def expand_paths(paths: tuple[str, ...]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED))
+            out.extend(supported_files(p))
         else:
             out.append(p)
     return out
