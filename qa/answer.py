@@ -94,8 +94,9 @@ def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Passa
             item = item_score(groups, fact, _context(fact))
             if item < MIN_ITEM_SCORE:
                 continue
-            score = item + _measure_fit(q, fact, doc) + near.get((doc_id, fact.page, fact.table_id, fact.row), 0.0)
-            score += near.get((doc_id, fact.page, None, None), 0.0) * 0.5 if fact.source == "text" else 0.0
+            # a text passage covers its page's sentences; a table passage one row
+            boost = near.get((doc_id, fact.page, fact.table_id, fact.row), 0.0) * (1.5 if fact.source == "text" else 1)
+            score = item + _measure_fit(q, fact, doc) + boost
             if _collides_with_budget(fact, library.facts[doc_id]):
                 score -= 0.1
             out.append(Candidate(fact, doc, score, item))

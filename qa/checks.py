@@ -12,6 +12,7 @@ import re
 from decimal import Decimal
 
 from corpus.model import Document, Fact
+from corpus.numbers import MONEY_UNITS
 from qa.match import similar_subjects
 from qa.record import Check, Citation
 
@@ -28,8 +29,6 @@ def half_unit(printed_value: Decimal) -> Decimal:
 
 def yuan_tolerance(fact: Fact) -> Decimal:
     """Rounding slack of a money fact, in yuan."""
-    from corpus.numbers import MONEY_UNITS
-
     return half_unit(fact.value) * MONEY_UNITS.get(fact.unit or "", Decimal(1))
 
 
@@ -216,8 +215,6 @@ def _difference(cur: Fact, prev: Fact, change: Fact, docname: str) -> Check:
     slack = yuan_tolerance(cur) + yuan_tolerance(prev) + yuan_tolerance(change)
     holds = abs(expected - change.yuan) <= slack  # type: ignore[operator]
     unit = change.unit
-    from corpus.numbers import MONEY_UNITS
-
     shown = expected / MONEY_UNITS[unit or "元"]
     return Check(
         status="holds" if holds else "broken", kind="change",
