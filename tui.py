@@ -966,7 +966,7 @@ class DqaApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
     def _audit(self, library: Library, doc_id: str) -> None:
         try:
-            from qa.audit import audit_document
+            from audit import audit_document
         except ImportError:
             self.post_message(AuditDone(doc_id, None))
             return
@@ -976,7 +976,7 @@ class DqaApp(App[None]):
     def on_audit_done(self, message: AuditDone) -> None:
         pane = self.query_one("#audit-pane", AuditPane)
         if message.findings is None:
-            pane.show_status("audit not available (qa.audit is not installed in this build)")
+            pane.show_status("audit not available (the audit package is not installed in this build)")
         elif self.library is not None:
             pane.show_findings(self.library.documents[message.doc_id], message.findings)
 

@@ -14,12 +14,12 @@ from collections import Counter
 from multiprocessing import Pool
 from pathlib import Path
 
+from audit import Finding, at_least, audit_document
 from bench.parse_corpus import DEFAULT_CORPUS, chinese_pdfs
 from corpus.cache import load_document
 from corpus.errors import DqaError
 from corpus.facts import document_facts
 from corpus.model import Document
-from qa.audit import Finding, at_least, audit_document
 
 
 def load(path: Path) -> Document | str:

@@ -44,7 +44,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def dqa_command() -> list[str]:
     exe = shutil.which("dqa") or str(Path(sys.executable).with_name("dqa"))
-    return [exe] if Path(exe).exists() else [sys.executable, "-c", "from qa.cli import main; main()"]
+    return [exe] if Path(exe).exists() else [sys.executable, "-c", "from cli import main; main()"]
 
 
 def main() -> None:

@@ -159,3 +159,14 @@ def _amount_from_match(m: re.Match[str], printed: str) -> Amount:
         value = plain(value * _MULTIPLIER[mult])  # "1.8万余条" is about 18000 条
     approx = bool(m.group("approx1") or m.group("approx2") or m.group("cmp"))
     return make_amount(value, printed, unit, approx)
+
+
+def half_unit(printed_value: Decimal) -> Decimal:
+    """Half a unit in the last printed digit: 54.39 → 0.005, 72 → 0.5."""
+    exponent = printed_value.as_tuple().exponent
+    return Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
+
+
+def yuan_tolerance(fact: Amount) -> Decimal:
+    """Rounding slack of a money fact, in yuan."""
+    return half_unit(fact.value) * MONEY_UNITS.get(fact.unit or "", Decimal(1))

@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from corpus.labels import coverage, similar_subjects
 from corpus.model import Document, Fact
 from corpus.numbers import normalize, parse_decimal, to_yuan
 from qa.checks import cross_check
 from qa.library import Library, Passage
-from qa.match import GENERIC, coverage, item_score, similar_subjects
+from qa.match import GENERIC, item_score
 from qa.question import Question, parse_question
 from qa.record import Alternative, AnswerValue, Citation, Record
 from qa.render import answer_sentence, explanation_for, format_yuan, not_found_sentence, shown

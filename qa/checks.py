@@ -11,25 +11,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from corpus.labels import similar_subjects
 from corpus.model import Document, Fact
-from corpus.numbers import MONEY_UNITS
-from qa.match import similar_subjects
+from corpus.numbers import MONEY_UNITS, half_unit, yuan_tolerance
 from qa.record import Check, Citation
 
 SAME_ITEM = 0.75
 _SCOPES = ("财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "本级", "附属")
 _BASE_MEASURES = {"决算数", "预算数", "执行数", "调整预算数", "上年数", ""}
-
-
-def half_unit(printed_value: Decimal) -> Decimal:
-    """Half a unit in the last printed digit: 54.39 → 0.005, 72 → 0.5."""
-    exponent = printed_value.as_tuple().exponent
-    return Decimal(5).scaleb(exponent - 1) if isinstance(exponent, int) else Decimal(0)
-
-
-def yuan_tolerance(fact: Fact) -> Decimal:
-    """Rounding slack of a money fact, in yuan."""
-    return half_unit(fact.value) * MONEY_UNITS.get(fact.unit or "", Decimal(1))
 
 
 def cite(fact: Fact, docname: str) -> Citation:

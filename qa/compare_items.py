@@ -13,10 +13,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from corpus.labels import coverage
 from corpus.model import Document, Fact
 from qa.answer import rank
 from qa.library import Library
-from qa.match import coverage
 from qa.question import Question
 
 MIN_ITEM = 0.75  # stricter than a single answer: a wrong cell in a table is easily missed

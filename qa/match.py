@@ -8,29 +8,10 @@ explains. Generic words (支出, 预算, 合计…) count for little.
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
-
+from corpus.labels import bigrams, coverage
 from corpus.model import Fact
 
 GENERIC = {"支出", "收入", "预算", "决算", "合计", "总计", "费", "经费", "费用", "资金", "金额", "情况", "人员"}
-_NOISE = re.compile(r"[\s“”\"'‘’《》（）()、，,：:。;；\-—_|›>0-9.%]+")
-
-
-@lru_cache(maxsize=100_000)
-def bigrams(text: str) -> frozenset[str]:
-    s = _NOISE.sub("", text)
-    if len(s) < 2:
-        return frozenset([s]) if s else frozenset()
-    return frozenset(s[i : i + 2] for i in range(len(s) - 1))
-
-
-def coverage(term: str, text: str) -> float:
-    """Share of the term's bigrams found in the text (1.0 when the term is contained)."""
-    if term and term in text:
-        return 1.0
-    grams = bigrams(term)
-    return len(grams & bigrams(text)) / len(grams) if grams else 0.0
 
 
 def item_score(groups: list[list[str]], fact: Fact, context: str = "") -> float:
@@ -53,9 +34,3 @@ def item_score(groups: list[list[str]], fact: Fact, context: str = "") -> float:
     subject = bigrams(fact.subject)
     precision = len(subject & asked) / len(subject) if subject else 0.0
     return recall * (0.75 + 0.25 * precision)
-
-
-def similar_subjects(a: str, b: str) -> float:
-    """Symmetric bigram overlap (Dice) of two subjects."""
-    x, y = bigrams(a), bigrams(b)
-    return 2 * len(x & y) / (len(x) + len(y)) if x and y else 0.0

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from audit import Finding, audit_document
+from audit.text import _evaluate
 from corpus.cache import load_document
 from corpus.facts import document_facts
-from qa.audit import Finding, audit_document
-from qa.audit_text import _evaluate
 from tests.conftest import SAMPLES, SEED, run_dqa
 
 TABLE_KINDS = {"code_sum", "total_row", "total_column", "balanced_totals", "roll_forward", "cross_table"}
@@ -117,7 +117,7 @@ def test_unknown_output_format_is_a_user_error(tmp_path: Path) -> None:
     assert result.returncode == 2 and "--out must end in" in result.stderr
 
 
-# --- identities between tables of one report (qa/audit_cross.py) ---------------------------------------------
+# --- identities between tables of one report (audit/cross.py) ---------------------------------------------
 
 def _workbook(path: Path, fiscal_income: str = "100.00", general_total: str = "1,000,000.00") -> Path:
     """A three-sheet 决算: 收入支出决算总表, 财政拨款收入支出决算总表 (万元) and 一般公共预算财政拨款支出决算表 (元)."""
@@ -184,7 +184,7 @@ def test_cross_table_basic_spending_on_a_real_report() -> None:
     assert findings[0].found == "2,336.91" and findings[0].expected == "2,125.26+184.65"
 
 
-# --- wording against the report's own numbers (qa/audit_wording.py) ----------------------------------------
+# --- wording against the report's own numbers (audit/wording.py) ----------------------------------------
 
 _REPORT = """测试局2024年度部门决算
 

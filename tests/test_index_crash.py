@@ -30,9 +30,8 @@ class HashEmbedder:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 register_embedder("test-hash", HashEmbedder)
-from qa.cli import cli
-import qa.cli.index_cmds
-sys.exit(cli())
+import cli.index_cmds
+sys.exit(cli.cli())
 """
 N_FILES = 24
 

@@ -318,7 +318,7 @@ async def test_audit_lists_findings_that_open_their_evidence(two_reports: Librar
         await wait_for_workers(pilot)
         status = str(app.query_one("#audit-status").content)
         try:
-            import qa.audit  # noqa: F401
+            import audit  # noqa: F401
         except ImportError:
             assert "audit not available" in status
             return

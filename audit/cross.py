@@ -20,11 +20,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from audit.finding import Evidence, Finding
 from corpus.facts import header_measure, header_period
 from corpus.model import Cell, Document, Fact, Table
-from corpus.numbers import MONEY_UNITS, is_missing, parse_decimal
-from qa.audit import Evidence, Finding
-from qa.checks import half_unit
+from corpus.numbers import MONEY_UNITS, half_unit, is_missing, parse_decimal
 
 _TITLE_PREFIX = re.compile(r"^(?:公开\d+表[：:]?|表\d+[：:]?|[一二三四五六七八九十]+、)")
 _TITLE_YEAR = re.compile(r"^\d{4}年度?(?:部门|预算单位|单位)?")

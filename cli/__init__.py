@@ -34,6 +34,6 @@ def cli() -> None:
 
 def main() -> None:
     # importing a command module registers its commands on `cli`
-    from qa.cli import audit_cmds, corpus_cmds, export_cmds, index_cmds, qa_cmds, tui_cmds  # noqa: F401
+    from cli import audit_cmds, corpus_cmds, export_cmds, index_cmds, qa_cmds, tui_cmds  # noqa: F401
 
     cli()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from qa.cli import cli
+from cli import cli
 
 
 @cli.command()

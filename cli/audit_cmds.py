@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
+from audit import Finding, at_least, audit_document
+from cli import cli
+from cli.corpus_cmds import each_document
 from corpus.errors import DqaError
 from corpus.facts import document_facts
-from qa.audit import Finding, at_least, audit_document
-from qa.cli import cli
-from qa.cli.corpus_cmds import each_document
 
 FORMATS = (".jsonl", ".md", ".csv")
 COLUMNS = ("doc", "kind", "severity", "message", "expected", "found", "pages", "quotes")

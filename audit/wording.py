@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from audit.changes import CLAUSE, NOT_A_PART, VERSUS, cell_sentences, changes, comparable
+from audit.common import BASE_MEASURES, clip, in_unit, item_key, sentences, text_facts_by_page, tolerance
+from audit.finding import Evidence, Finding
+from corpus.labels import similar_subjects
 from corpus.model import Document, Fact
-from qa.audit import Evidence, Finding
-from qa.audit_sums import _CLAUSE, _NOT_A_PART, _VERSUS, _cell_sentences, _changes, _comparable
-from qa.audit_util import BASE_MEASURES, clip, in_unit, item_key, sentences, text_facts_by_page, tolerance
-from qa.match import similar_subjects
 
 _VS_BUDGET = re.compile(
     r"(?:决算|支出|执行|实际)(?:支出)?数?(?:均|都|略|明显|远)?(?P<word>大于|高于|超过|多于|超出|小于|低于|少于)了?"
@@ -45,7 +45,7 @@ def _all_sentences(doc: Document, facts: list[Fact]) -> Iterator[tuple[int, str,
 
 
 def _clause_before(fact: Fact, text: str, offset: int) -> str:
-    return _CLAUSE.split(text[: (fact.start or 0) - offset])[-1] if fact.start is not None else ""
+    return CLAUSE.split(text[: (fact.start or 0) - offset])[-1] if fact.start is not None else ""
 
 
 def budget_wording(doc: Document, facts: list[Fact]) -> list[Finding]:
@@ -96,7 +96,7 @@ def _actual_budget(doc: Document, facts: list[Fact], which: str) -> tuple[list[F
 def _share_base(fact: Fact) -> bool:
     """"占一般公共预算财政拨款支出决算数1113.88万元的7.34%": the base of a share, another item's figure."""
     before = fact.quote[: fact.quote.find(fact.printed)] if fact.printed in fact.quote else ""
-    return _CLAUSE.split(before)[-1].lstrip().startswith("占")
+    return CLAUSE.split(before)[-1].lstrip().startswith("占")
 
 
 def _contradicts(actual: Fact, budget: Fact, more: bool) -> bool:
@@ -113,13 +113,13 @@ _WORD = re.compile(r"^\s*(?:同比|分别|共|均|大幅度?|略有|有所|较�
 def change_wording(doc: Document, facts: list[Fact]) -> list[Finding]:
     """"比Y增加/减少": the direction words right after a comparison base agree with this year vs Y."""
     out: list[Finding] = []
-    for page, text, offset, inside in [*sentences(doc, facts), *_cell_sentences(doc)]:
-        if _changes(doc, text, offset, inside):
+    for page, text, offset, inside in [*sentences(doc, facts), *cell_sentences(doc)]:
+        if changes(doc, text, offset, inside):
             continue  # stated_arithmetic already reports this comparison
         for i, base in enumerate(inside):
             piece = _clause_before(base, text, offset)
             if base.kind != "money" or base.yuan is None or base.measure not in BASE_MEASURES \
-                    or not _VERSUS.match(piece) or _NOT_A_PART.search(piece[1:]):
+                    or not VERSUS.match(piece) or NOT_A_PART.search(piece[1:]):
                 continue
             cur = _current(doc, text, offset, inside[:i], base)
             if cur is None:
@@ -145,7 +145,7 @@ def change_wording(doc: Document, facts: list[Fact]) -> list[Finding]:
 
 def _current(doc: Document, text: str, offset: int, before: list[Fact], base: Fact) -> Fact | None:
     """The figure compared with base: this year's (as stated_arithmetic picks it), most similar by subject."""
-    options = [f for f in reversed(before) if _comparable(doc, f, base) and f.measure not in ("增减额", "增减率")
+    options = [f for f in reversed(before) if comparable(doc, f, base) and f.measure not in ("增减额", "增减率")
                and "占" not in _clause_before(f, text, offset)]
     if not options:
         return None

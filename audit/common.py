@@ -6,10 +6,9 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from audit.finding import Evidence, Finding, Severity
 from corpus.model import Document, Fact
-from corpus.numbers import MONEY_UNITS
-from qa.audit import Evidence, Finding, Severity
-from qa.checks import yuan_tolerance
+from corpus.numbers import MONEY_UNITS, yuan_tolerance
 
 BASE_MEASURES = {"决算数", "预算数", "执行数", "调整预算数", "上年数", ""}
 _QUOTES = re.compile(r"[“”\"'‘’\s]")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
+from audit.common import clip
+from audit.finding import Evidence, Finding
+from audit.standard import STANDARD_TABLES
 from corpus.model import Document, Fact, Table
 from corpus.numbers import parse_decimal
-from qa.audit import Evidence, Finding
-from qa.audit_standard import STANDARD_TABLES
-from qa.audit_util import clip
 
 _EMPTY_NOTE = re.compile(
     r"无数据|本表无|无此|不涉及|没有|未发生|为空|空表|均为0|无相关|未安排|无.{0,12}(?:收入|支出|经费)")

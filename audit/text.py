@@ -13,12 +13,12 @@ import re
 from collections import Counter, defaultdict
 from decimal import Decimal, InvalidOperation
 
+from audit.changes import minor
+from audit.common import BASE_MEASURES, clip, digits, dominant_unit, finding, item_key, tolerance, transposed
+from audit.finding import Evidence, Finding
+from corpus.labels import similar_subjects
 from corpus.model import Document, Fact
-from qa.audit import Evidence, Finding
-from qa.audit_sums import minor
-from qa.audit_util import BASE_MEASURES, clip, digits, dominant_unit, finding, item_key, tolerance, transposed
-from qa.checks import half_unit
-from qa.match import similar_subjects
+from corpus.numbers import half_unit
 
 _GENERIC = {"合计", "总计", "支出", "收入", "小计", "本年收入", "本年支出", "其他", "项目支出", "基本支出"}
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import click
 
+from cli import cli
 from corpus.errors import DqaError
 from corpus.model import Document, Fact
-from qa.cli import cli
 from qa.departments import department_of, report_year
 from qa.library import Library
 

@@ -10,12 +10,12 @@ import click
 from rich.console import Console
 from rich.table import Table as RichTable
 
+from cli import cli
 from corpus.cache import load_document
 from corpus.errors import DqaError
 from corpus.facts import document_facts
 from corpus.model import Document, Fact, Table
 from corpus.reader import supported_files
-from qa.cli import cli
 
 
 def expand_paths(paths: tuple[str, ...]) -> list[Path]:

@@ -12,10 +12,9 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from audit.finding import Evidence, Finding
 from corpus.model import Document, Fact, Table
-from corpus.numbers import is_missing, parse_decimal
-from qa.audit import Evidence, Finding
-from qa.checks import half_unit
+from corpus.numbers import half_unit, is_missing, parse_decimal
 
 _CODE_HEADER = re.compile(r"类|款|项$|编码|代码|科目编码")
 _TOTAL = re.compile(r"^(?:合计|小计|总计|本年(?:收入|支出)合计|[收支]入?出?合计)$")

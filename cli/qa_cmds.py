@@ -9,9 +9,9 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from cli import cli
 from qa.answer import answer
 from qa.batch import SYMBOL, Writer, read_questions, table_value
-from qa.cli import cli
 from qa.library import Library
 from qa.question import Question
 from qa.record import Record

@@ -7,8 +7,8 @@ import sys
 
 import click
 
+from cli import cli
 from corpus.errors import DqaError
-from qa.cli import cli
 
 INDEX_OPTION = click.option(
     "--index", "index_dir", default=".dqa", envvar="DQA_INDEX", show_default=True,
@@ -72,5 +72,5 @@ def search(
             click.echo(f"{rank}. {hit.doc_name} p.{hit.page} [{hit.chunk.source}]\n   {hit.chunk.text}\n")
 
 
-if __name__ == "__main__":  # `python -m qa.cli.index_cmds …` works without the other command groups
+if __name__ == "__main__":  # `python -m cli.index_cmds …` works without the other command groups
     sys.exit(cli())
