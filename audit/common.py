@@ -41,13 +41,28 @@ def evidence(fact: Fact) -> Evidence:
     return Evidence(page=fact.page, quote=clip(fact.quote, around))
 
 
-def finding(doc: Document, kind: str, severity: Severity, zh: str, en: str, expected: object = None,
-            found: object = None, facts: list[Fact] | None = None, extra: list[Evidence] | None = None) -> Finding:
+def finding(
+    doc: Document,
+    kind: str,
+    severity: Severity,
+    zh: str,
+    en: str,
+    expected: object = None,
+    found: object = None,
+    facts: list[Fact] | None = None,
+    extra: list[Evidence] | None = None,
+) -> Finding:
     ev = [evidence(f) for f in facts or []] + (extra or [])
     unique = list({(e.page, e.quote): e for e in ev}.values())
-    return Finding(doc=doc.name, kind=kind, severity=severity, message=f"{zh} / {en}",
-                   expected=None if expected is None else str(expected),
-                   found=None if found is None else str(found), evidence=unique)
+    return Finding(
+        doc=doc.name,
+        kind=kind,
+        severity=severity,
+        message=f"{zh} / {en}",
+        expected=None if expected is None else str(expected),
+        found=None if found is None else str(found),
+        evidence=unique,
+    )
 
 
 def tolerance(fact: Fact) -> Decimal:
@@ -101,4 +116,3 @@ def sentences(doc: Document, facts: list[Fact]) -> Iterator[tuple[int, str, int,
                 inside = [f for f in page_facts if lo <= (f.start or 0) < hi]
                 if inside:
                     yield page.number, m.group(), lo, inside
-

@@ -84,7 +84,7 @@ class Value:
 
 
 def canonical(title: str) -> str:
-    """"公开 04 表：财政拨款收支预算总表", "2026年部门财政拨款收支预算总表" → 财政拨款收支预算总表."""
+    """ "公开 04 表：财政拨款收支预算总表", "2026年部门财政拨款收支预算总表" → 财政拨款收支预算总表."""
     s = re.sub(r"[\s“”\"‘’']", "", title)
     s = _TITLE_PREFIX.sub("", s)
     s = _TITLE_YEAR.sub("", s)
@@ -142,8 +142,9 @@ def _value_col(doc: Document, table: Table, label_col: int, labels: set[int]) ->
     nxt = min((c for c in labels if c > label_col), default=table.n_cols)
     cols = [c for c in range(label_col + 1, nxt) if _own_column(doc, table, c)]
     if len(cols) > 1:
-        cols = [c for c in cols if any(_number(x.text) is not None for row in table.body_rows for x in row
-                                       if x.col == c)]
+        cols = [
+            c for c in cols if any(_number(x.text) is not None for row in table.body_rows for x in row if x.col == c)
+        ]
     return cols[0] if len(cols) == 1 else None
 
 
@@ -151,8 +152,11 @@ def _orphans(table: Table, col: int) -> bool:
     """A number in column col on a row with no label to its left: the reader shifted cells between rows."""
     for cells in table.body_rows:
         value = _cell(cells, col)
-        if value is not None and _number(value.text) is not None and \
-                not any(c.text.strip() and _number(c.text) is None for c in cells if c.col < col):
+        if (
+            value is not None
+            and _number(value.text) is not None
+            and not any(c.text.strip() and _number(c.text) is None for c in cells if c.col < col)
+        ):
             return True
     return False
 
@@ -161,8 +165,13 @@ def _cell(cells: list[Cell], col: int) -> Cell | None:
     return next((c for c in cells if c.col <= col < c.col + c.colspan), None)
 
 
-def _labelled(doc: Document, table: Table, pattern: re.Pattern[str], first_col_only: bool = False,
-              stop: re.Pattern[str] | None = None) -> Value | None:
+def _labelled(
+    doc: Document,
+    table: Table,
+    pattern: re.Pattern[str],
+    first_col_only: bool = False,
+    stop: re.Pattern[str] | None = None,
+) -> Value | None:
     """The figure next to the one label matching pattern (None if none, several, or no clear value column)."""
     labels = _label_cols(table)
     if not labels:
@@ -187,15 +196,21 @@ def _labelled(doc: Document, table: Table, pattern: re.Pattern[str], first_col_o
             text = value.text if value else ""
             if text.strip() and _number(text) is None and not is_missing(text.strip()):
                 return None
-            hits.append(Value(table, name, _number(text), text.strip(), cell.page, _quote(table, cells),
-                              _orphans(table, col)))
+            hits.append(
+                Value(table, name, _number(text), text.strip(), cell.page, _quote(table, cells), _orphans(table, col))
+            )
     return hits[0] if len(hits) == 1 else None
 
 
 def _header_col(doc: Document, table: Table, pattern: re.Pattern[str], last_only: bool = True) -> int | None:
     """The one own-measure column whose header (last level, or any level) matches."""
-    cols = [c for c in range(table.n_cols) if _own_column(doc, table, c) and table.header_path(c)
-            and any(pattern.search(h) for h in (table.header_path(c)[-1:] if last_only else table.header_path(c)))]
+    cols = [
+        c
+        for c in range(table.n_cols)
+        if _own_column(doc, table, c)
+        and table.header_path(c)
+        and any(pattern.search(h) for h in (table.header_path(c)[-1:] if last_only else table.header_path(c)))
+    ]
     return cols[0] if len(cols) == 1 else None
 
 
@@ -214,8 +229,12 @@ def _row_cell(table: Table, row: re.Pattern[str], col: int, name: str) -> Value 
 
 
 def _single_numeric_col(table: Table) -> int | None:
-    cols = {c.col for row in table.body_rows for c in row if _number(c.text) is not None and len(c.text) > 3
-            and not re.fullmatch(r"\d{3,7}", c.text.strip())}
+    cols = {
+        c.col
+        for row in table.body_rows
+        for c in row
+        if _number(c.text) is not None and len(c.text) > 3 and not re.fullmatch(r"\d{3,7}", c.text.strip())
+    }
     return next(iter(cols)) if len(cols) == 1 else None
 
 
@@ -266,13 +285,19 @@ def _summary_pair(doc: Document, all_title: str, fiscal_title: str) -> list[Find
         slack = total.slack + sum((v.slack for v in lines.values()), Decimal(0))
         if abs(summed - total.yuan) > slack:
             shown = _in_unit(summed, total.table.unit)
-            out.append(Finding(
-                doc=doc.name, kind="cross_table", severity="warning",
-                message=f"财政拨款收入：{total.table.title}为{total.printed}，{fiscal.title}各项合计{shown} / "
-                        f"fiscal-appropriation income: {total.printed} in {total.table.title}, but the lines of "
-                        f"{fiscal.title} add up to {shown}",
-                expected=shown, found=total.printed,
-                evidence=[_ev(total), *(_ev(v) for v in lines.values())]))
+            out.append(
+                Finding(
+                    doc=doc.name,
+                    kind="cross_table",
+                    severity="warning",
+                    message=f"财政拨款收入：{total.table.title}为{total.printed}，{fiscal.title}各项合计{shown} / "
+                    f"fiscal-appropriation income: {total.printed} in {total.table.title}, but the lines of "
+                    f"{fiscal.title} add up to {shown}",
+                    expected=shown,
+                    found=total.printed,
+                    evidence=[_ev(total), *(_ev(v) for v in lines.values())],
+                )
+            )
     return out
 
 
@@ -357,8 +382,16 @@ def _right_of(table: Table, pattern: re.Pattern[str]) -> Value | None:
             if pattern.match(_norm(cell.text)):
                 value = next((c for c in ordered[i + 1 :] if c.text.strip()), None)
                 if value is not None and _number(value.text) is not None:
-                    hits.append(Value(table, _norm(cell.text), _number(value.text), value.text.strip(), value.page,
-                                      _quote(table, cells)))
+                    hits.append(
+                        Value(
+                            table,
+                            _norm(cell.text),
+                            _number(value.text),
+                            value.text.strip(),
+                            value.page,
+                            _quote(table, cells),
+                        )
+                    )
     return hits[0] if len(hits) == 1 else None
 
 
@@ -368,8 +401,14 @@ def _people_plus_public(doc: Document, table: Table) -> Value | None:
     public = _right_of(table, re.compile(r"^公用经费合计$"))
     if people is None or public is None or people.amount is None or public.amount is None:
         return None
-    return Value(table, "人员经费合计+公用经费合计", people.amount + public.amount,
-                 f"{people.printed}+{public.printed}", people.page, people.quote)
+    return Value(
+        table,
+        "人员经费合计+公用经费合计",
+        people.amount + public.amount,
+        f"{people.printed}+{public.printed}",
+        people.page,
+        people.quote,
+    )
 
 
 def _in_unit(yuan: Decimal, unit: str | None) -> str:
@@ -391,15 +430,29 @@ def _compare(doc: Document, a: Value, b: Value, what: str) -> list[Finding]:
         blank = b if present is a else a
         if blank.shifted:
             return []
-        return [Finding(
-            doc=doc.name, kind="cross_table", severity="info",
-            message=f"{what}：{present.table.title}为{present.printed}，{blank.table.title}对应单元格为空 / "
-                    f"{what}: {present.printed} in {present.table.title}, blank in {blank.table.title}",
-            expected=present.printed, found="空", evidence=[_ev(present), _ev(blank)])]
+        return [
+            Finding(
+                doc=doc.name,
+                kind="cross_table",
+                severity="info",
+                message=f"{what}：{present.table.title}为{present.printed}，{blank.table.title}对应单元格为空 / "
+                f"{what}: {present.printed} in {present.table.title}, blank in {blank.table.title}",
+                expected=present.printed,
+                found="空",
+                evidence=[_ev(present), _ev(blank)],
+            )
+        ]
     if abs(a.yuan - b.yuan) <= a.slack + b.slack:
         return []
-    return [Finding(
-        doc=doc.name, kind="cross_table", severity="warning",
-        message=f"{what}：{a.table.title}为{a.printed}，{b.table.title}为{b.printed} / "
-                f"{what}: {a.printed} in {a.table.title} but {b.printed} in {b.table.title}",
-        expected=a.printed, found=b.printed, evidence=[_ev(a), _ev(b)])]
+    return [
+        Finding(
+            doc=doc.name,
+            kind="cross_table",
+            severity="warning",
+            message=f"{what}：{a.table.title}为{a.printed}，{b.table.title}为{b.printed} / "
+            f"{what}: {a.printed} in {a.table.title} but {b.printed} in {b.table.title}",
+            expected=a.printed,
+            found=b.printed,
+            evidence=[_ev(a), _ev(b)],
+        )
+    ]

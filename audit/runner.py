@@ -18,21 +18,21 @@ Check = Callable[[Document, list[Fact]], list[Finding]]
 
 
 CHECKS: list[Check] = [
-        text.restatements,
-        changes.stated_arithmetic,
-        sums.parts_vs_total,
-        text.printed_formulas,
-        sums.narrative_identities,
-        wording.budget_wording,
-        wording.change_wording,
-        tables.code_sums,
-        tables.total_columns,
-        tables.balanced_totals,
-        cross.cross_tables,
-        template.missing_tables,
-        template.placeholders,
-        template.wrong_years,
-    ]
+    text.restatements,
+    changes.stated_arithmetic,
+    sums.parts_vs_total,
+    text.printed_formulas,
+    sums.narrative_identities,
+    wording.budget_wording,
+    wording.change_wording,
+    tables.code_sums,
+    tables.total_columns,
+    tables.balanced_totals,
+    cross.cross_tables,
+    template.missing_tables,
+    template.placeholders,
+    template.wrong_years,
+]
 
 
 def audit_document(doc: Document, facts: list[Fact]) -> list[Finding]:
@@ -41,8 +41,12 @@ def audit_document(doc: Document, facts: list[Fact]) -> list[Finding]:
     seen: set[tuple] = set()
     for check in CHECKS:
         for finding in check(doc, facts):
-            key = (finding.kind, finding.found, finding.evidence[0].page if finding.evidence else None,
-                   finding.message if finding.kind not in ("unit_slip", "transposed_digits") else "")
+            key = (
+                finding.kind,
+                finding.found,
+                finding.evidence[0].page if finding.evidence else None,
+                finding.message if finding.kind not in ("unit_slip", "transposed_digits") else "",
+            )
             if key not in seen:
                 seen.add(key)
                 findings.append(finding)

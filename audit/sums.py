@@ -28,24 +28,44 @@ def parts_vs_total(doc: Document, facts: list[Fact]) -> list[Finding]:
         pos = offset + markers[0].start()
         stop = offset + markers[1].start() if len(markers) > 1 else offset + len(text)
         total = next((f for f in reversed(inside) if (f.end or 0) <= pos and pos - (f.end or 0) <= 6), None)
-        if not total or total.kind != "money" or total.measure not in BASE_MEASURES or "收支" in total.subject \
-                or text[: markers[0].start()].rstrip("，,：: ").endswith(("）", ")")):
+        if (
+            not total
+            or total.kind != "money"
+            or total.measure not in BASE_MEASURES
+            or "收支" in total.subject
+            or text[: markers[0].start()].rstrip("，,：: ").endswith(("）", ")"))
+        ):
             continue  # 收支总预算 lists both sides; "(本年收入X)，其中" lists the parts of the outer total
-        parts = [f for f in inside if pos < (f.start or 0) < stop and f.kind == "money" and f.unit
-                 and f.measure == total.measure and f.period == total.period
-                 and not NOT_A_PART.search(CLAUSE.split(text[: (f.start or 0) - offset])[-1])]
+        parts = [
+            f
+            for f in inside
+            if pos < (f.start or 0) < stop
+            and f.kind == "money"
+            and f.unit
+            and f.measure == total.measure
+            and f.period == total.period
+            and not NOT_A_PART.search(CLAUSE.split(text[: (f.start or 0) - offset])[-1])
+        ]
         if len(parts) < 2:
             continue
         summed = sum((f.yuan for f in parts), Decimal(0))  # type: ignore[misc]
         slack = tolerance(total) + sum((tolerance(f) for f in parts), Decimal(0))
         if summed > total.yuan + slack:  # type: ignore[operator]
             name = item_key(total.subject)
-            out.append(finding(
-                doc, "parts_exceed_total", "warning",
-                f"{name}：其中各项合计{in_unit(summed, total.unit)}，超过总数{total.printed}",
-                f"{name}: the listed parts add up to {in_unit(summed, total.unit)}, more than the total "
-                f"{total.printed}", expected=total.printed, found=in_unit(summed, total.unit),
-                facts=[total], extra=[Evidence(page=page, quote=clip(text, pos - offset))]))
+            out.append(
+                finding(
+                    doc,
+                    "parts_exceed_total",
+                    "warning",
+                    f"{name}：其中各项合计{in_unit(summed, total.unit)}，超过总数{total.printed}",
+                    f"{name}: the listed parts add up to {in_unit(summed, total.unit)}, more than the total "
+                    f"{total.printed}",
+                    expected=total.printed,
+                    found=in_unit(summed, total.unit),
+                    facts=[total],
+                    extra=[Evidence(page=page, quote=clip(text, pos - offset))],
+                )
+            )
     return out
 
 
@@ -75,12 +95,19 @@ def narrative_identities(doc: Document, facts: list[Fact]) -> list[Finding]:
             slack = tolerance(usual[total]) + sum((tolerance(usual[p]) for p in parts), Decimal(0))
             if abs(summed - usual[total].yuan) > slack:  # type: ignore[operator]
                 t = usual[total]
-                out.append(finding(
-                    doc, "identity", "warning",
-                    f"{total}（{measure}）{t.printed}不等于{'+'.join(parts)}之和{in_unit(summed, t.unit)}",
-                    f"{total} ({measure}) {t.printed} is not the sum of {' + '.join(parts)} "
-                    f"({in_unit(summed, t.unit)})", expected=in_unit(summed, t.unit), found=t.printed,
-                    facts=[t, *(usual[p] for p in parts)]))
+                out.append(
+                    finding(
+                        doc,
+                        "identity",
+                        "warning",
+                        f"{total}（{measure}）{t.printed}不等于{'+'.join(parts)}之和{in_unit(summed, t.unit)}",
+                        f"{total} ({measure}) {t.printed} is not the sum of {' + '.join(parts)} "
+                        f"({in_unit(summed, t.unit)})",
+                        expected=in_unit(summed, t.unit),
+                        found=t.printed,
+                        facts=[t, *(usual[p] for p in parts)],
+                    )
+                )
     return out
 
 

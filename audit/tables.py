@@ -41,12 +41,21 @@ def table_rows(table: Table) -> list[Row]:
     code_cols = _code_cols(table)
     rows = []
     for i, cells in enumerate(table.body_rows):
-        row = Row(index=i, code="", label="", page=cells[0].page if cells else 0,
-                  quote=" | ".join(c.text for c in cells if c.text))
+        row = Row(
+            index=i,
+            code="",
+            label="",
+            page=cells[0].page if cells else 0,
+            quote=" | ".join(c.text for c in cells if c.text),
+        )
         for cell in sorted(cells, key=lambda c: c.col):
             text = cell.text.replace(" ", "")
-            if (cell.col in code_cols or not row.label) and _DIGITS.match(text) and len(text) in (2, 3, 5, 7) \
-                    and not row.values:
+            if (
+                (cell.col in code_cols or not row.label)
+                and _DIGITS.match(text)
+                and len(text) in (2, 3, 5, 7)
+                and not row.values
+            ):
                 row.code += text
             elif parse_decimal(text) is not None and not is_missing(text):
                 row.values[cell.col] = parse_decimal(text)  # type: ignore[assignment]
@@ -122,14 +131,19 @@ def _compare(doc: Document, table: Table, parent: Row, children: list[Row], tall
             continue
         what = parent.code or parent.label
         pages = {parent.page, *(r.page for r in children)}
-        tally.failures.append(Finding(
-            doc=doc.name, kind=kind,
-            severity="info" if summed < value and (len(pages) > 1 or tally.incomplete) else "warning",
-            message=f"{table.title or table.id}：{what}「{_col_name(table, col)}」为{parent.printed[col]}，"
-                    f"下级各行合计{summed} / {table.title or table.id}: {what} "
-                    f"({_col_name(table, col)}) is {parent.printed[col]} but its rows add up to {summed}",
-            expected=str(summed), found=parent.printed[col],
-            evidence=[_evidence(table, parent), *(_evidence(table, r) for r in children[:3])]))
+        tally.failures.append(
+            Finding(
+                doc=doc.name,
+                kind=kind,
+                severity="info" if summed < value and (len(pages) > 1 or tally.incomplete) else "warning",
+                message=f"{table.title or table.id}：{what}「{_col_name(table, col)}」为{parent.printed[col]}，"
+                f"下级各行合计{summed} / {table.title or table.id}: {what} "
+                f"({_col_name(table, col)}) is {parent.printed[col]} but its rows add up to {summed}",
+                expected=str(summed),
+                found=parent.printed[col],
+                evidence=[_evidence(table, parent), *(_evidence(table, r) for r in children[:3])],
+            )
+        )
 
 
 def total_columns(doc: Document, facts: list[Fact]) -> list[Finding]:
@@ -160,7 +174,7 @@ def _sibling_columns(table: Table, col: int, numeric: set[int]) -> list[int]:
     groups: dict[str, list[tuple[int, list[str]]]] = {}
     for other in sorted(numeric - {col}):
         q = table.header_path(other)
-        if len(q) <= at or q[:at] != prefix or _TOTAL.match(q[at]) or (suffix and q[-len(suffix):] != suffix):
+        if len(q) <= at or q[:at] != prefix or _TOTAL.match(q[at]) or (suffix and q[-len(suffix) :] != suffix):
             continue
         groups.setdefault(q[at], []).append((other, q))
     parts = []
@@ -182,12 +196,19 @@ def _compare_columns(doc: Document, table: Table, row: Row, col: int, parts: lis
         tally.holds += 1
         return
     names = "+".join(table.header_path(c)[-1] for c in parts)
-    tally.failures.append(Finding(
-        doc=doc.name, kind="total_column", severity="warning",
-        message=f"{table.title or table.id}：{row.label or row.code}的「{_col_name(table, col)}」为{row.printed[col]}，"
-                f"但{names}合计{summed} / {table.title or table.id}: {row.label or row.code} "
-                f"({_col_name(table, col)}) is {row.printed[col]} but {names} add up to {summed}",
-        expected=str(summed), found=row.printed[col], evidence=[_evidence(table, row)]))
+    tally.failures.append(
+        Finding(
+            doc=doc.name,
+            kind="total_column",
+            severity="warning",
+            message=f"{table.title or table.id}：{row.label or row.code}的「{_col_name(table, col)}」"
+            f"为{row.printed[col]}，但{names}合计{summed} / {table.title or table.id}: {row.label or row.code} "
+            f"({_col_name(table, col)}) is {row.printed[col]} but {names} add up to {summed}",
+            expected=str(summed),
+            found=row.printed[col],
+            evidence=[_evidence(table, row)],
+        )
+    )
 
 
 def _roll_forward(doc: Document, table: Table) -> list[Finding]:
@@ -208,13 +229,20 @@ def _roll_forward(doc: Document, table: Table) -> list[Finding]:
         expected = v["open"] + v["in"] - v["out"]
         slack = _slack([row.printed[c] for c in cols.values() if c in row.printed])
         if abs(expected - v["close"]) > slack:
-            out.append(Finding(
-                doc=doc.name, kind="roll_forward", severity="warning",
-                message=f"{table.title or table.id}：{row.label or row.code}年初{v['open']}+收入{v['in']}"
-                        f"−支出{v['out']}"
-                        f"应为{expected}，年末写作{v['close']} / {row.label or row.code}: opening + income − "
-                        f"spending = {expected}, but the closing balance is {v['close']}",
-                expected=str(expected), found=str(v["close"]), evidence=[_evidence(table, row)]))
+            out.append(
+                Finding(
+                    doc=doc.name,
+                    kind="roll_forward",
+                    severity="warning",
+                    message=f"{table.title or table.id}：{row.label or row.code}年初{v['open']}+收入{v['in']}"
+                    f"−支出{v['out']}"
+                    f"应为{expected}，年末写作{v['close']} / {row.label or row.code}: opening + income − "
+                    f"spending = {expected}, but the closing balance is {v['close']}",
+                    expected=str(expected),
+                    found=str(v["close"]),
+                    evidence=[_evidence(table, row)],
+                )
+            )
     return out
 
 
@@ -239,10 +267,17 @@ def balanced_totals(doc: Document, facts: list[Fact]) -> list[Finding]:
                 a, b = (parse_decimal(c.text) for c in totals)
                 if a is not None and b is not None and abs(a - b) > half_unit(a) + half_unit(b):
                     quote = " | ".join(c.text for c in ordered if c.text)
-                    out.append(Finding(
-                        doc=doc.name, kind="balanced_totals", severity="error",
-                        message=f"{table.title}：收入总计{totals[0].text}与支出总计{totals[1].text}不相等 / "
-                                f"{table.title}: income total {totals[0].text} differs from expenditure total "
-                                f"{totals[1].text}", expected=totals[0].text, found=totals[1].text,
-                        evidence=[Evidence(page=totals[0].page, quote=quote[:200])]))
+                    out.append(
+                        Finding(
+                            doc=doc.name,
+                            kind="balanced_totals",
+                            severity="error",
+                            message=f"{table.title}：收入总计{totals[0].text}与支出总计{totals[1].text}不相等 / "
+                            f"{table.title}: income total {totals[0].text} differs from expenditure total "
+                            f"{totals[1].text}",
+                            expected=totals[0].text,
+                            found=totals[1].text,
+                            evidence=[Evidence(page=totals[0].page, quote=quote[:200])],
+                        )
+                    )
     return out

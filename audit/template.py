@@ -15,7 +15,8 @@ from corpus.model import Document, Fact, Table
 from corpus.numbers import parse_decimal
 
 _EMPTY_NOTE = re.compile(
-    r"无数据|本表无|无此|不涉及|没有|未发生|为空|空表|均为0|无相关|未安排|无.{0,12}(?:收入|支出|经费)")
+    r"无数据|本表无|无此|不涉及|没有|未发生|为空|空表|均为0|无相关|未安排|无.{0,12}(?:收入|支出|经费)"
+)
 _TOC = re.compile(r"目\s*录")
 
 
@@ -45,11 +46,17 @@ def missing_tables(doc: Document, facts: list[Fact]) -> list[Finding]:
             continue
         if not any(_has_amounts(t) for t in found) and not _noted_empty(doc, found[0]):
             t = found[0]
-            out.append(Finding(
-                doc=doc.name, kind="empty_table", severity="info" if _said_zero(doc, t) else "warning",
-                message=f"{t.title}为空表，但未注明“本表无数据” / {t.title} is empty with no note saying so",
-                expected="数据或“本表无数据”说明", found="空表",
-                evidence=[Evidence(page=t.pages[0], quote=t.title)]))
+            out.append(
+                Finding(
+                    doc=doc.name,
+                    kind="empty_table",
+                    severity="info" if _said_zero(doc, t) else "warning",
+                    message=f"{t.title}为空表，但未注明“本表无数据” / {t.title} is empty with no note saying so",
+                    expected="数据或“本表无数据”说明",
+                    found="空表",
+                    evidence=[Evidence(page=t.pages[0], quote=t.title)],
+                )
+            )
     return out
 
 
@@ -57,11 +64,15 @@ def _missing(doc: Document, standard: str, toc_pages: set[int], untitled: bool) 
     listed = [p for p in doc.pages if p.number in toc_pages and standard in re.sub(r"[\s“”\"]", "", p.text)]
     where = f"目录第{listed[0].number}页列出" if listed else "本类报告应有"
     return Finding(
-        doc=doc.name, kind="missing_table", severity="warning" if listed and not untitled else "info",
+        doc=doc.name,
+        kind="missing_table",
+        severity="warning" if listed and not untitled else "info",
         message=f"{standard}：{where}，但报告中没有这张表 / {standard}: "
-                f"{'listed in the contents' if listed else 'standard for this kind of report'} but not in the report",
-        expected=standard, found="缺失",
-        evidence=[Evidence(page=listed[0].number, quote=standard)] if listed else [])
+        f"{'listed in the contents' if listed else 'standard for this kind of report'} but not in the report",
+        expected=standard,
+        found="缺失",
+        evidence=[Evidence(page=listed[0].number, quote=standard)] if listed else [],
+    )
 
 
 def _has_amounts(table: Table) -> bool:
@@ -95,12 +106,18 @@ def placeholders(doc: Document, facts: list[Fact]) -> list[Finding]:
         hits = [(p.number, m) for p in doc.pages for m in pattern.finditer(p.text)]
         if hits:
             texts = sorted({m.group() for _, m in hits})
-            out.append(Finding(
-                doc=doc.name, kind=kind, severity="warning",
-                message=f"{zh}：{'、'.join(texts[:5])}（{len(hits)}处） / {en}: {', '.join(texts[:5])} "
-                        f"({len(hits)} place(s))",
-                expected="具体名称或用语", found="、".join(texts[:5]),
-                evidence=[Evidence(page=n, quote=clip(_page_text(doc, n), m.start(), 80)) for n, m in hits[:3]]))
+            out.append(
+                Finding(
+                    doc=doc.name,
+                    kind=kind,
+                    severity="warning",
+                    message=f"{zh}：{'、'.join(texts[:5])}（{len(hits)}处） / {en}: {', '.join(texts[:5])} "
+                    f"({len(hits)} place(s))",
+                    expected="具体名称或用语",
+                    found="、".join(texts[:5]),
+                    evidence=[Evidence(page=n, quote=clip(_page_text(doc, n), m.start(), 80)) for n, m in hits[:3]],
+                )
+            )
     return out
 
 
@@ -117,17 +134,28 @@ def wrong_years(doc: Document, facts: list[Fact]) -> list[Finding]:
         return []
     out = []
     candidates = [(t.pages[0], t.title) for t in doc.tables if t.title]
-    candidates += [(p.number, para.text) for p in doc.pages for para in p.paragraphs
-                   if len(para.text) <= 40 and not re.search(r"[，,。；;比与较]", para.text)]
+    candidates += [
+        (p.number, para.text)
+        for p in doc.pages
+        for para in p.paragraphs
+        if len(para.text) <= 40 and not re.search(r"[，,。；;比与较]", para.text)
+    ]
     seen = set()
     for page, text in candidates:
         for m in _TITLE_YEAR.finditer(text):
             year = int(m.group(1))
             if m.group(2) == doc.kind and year != doc.year and (year, text) not in seen:
                 seen.add((year, text))
-                out.append(Finding(
-                    doc=doc.name, kind="wrong_year", severity="warning",
-                    message=f"标题写作{year}年{m.group(2)}，而本报告为{doc.year}年{doc.kind} / a title says "
-                            f"{year} {m.group(2)} but this is the {doc.year} {doc.kind} report",
-                    expected=str(doc.year), found=str(year), evidence=[Evidence(page=page, quote=clip(text))]))
+                out.append(
+                    Finding(
+                        doc=doc.name,
+                        kind="wrong_year",
+                        severity="warning",
+                        message=f"标题写作{year}年{m.group(2)}，而本报告为{doc.year}年{doc.kind} / a title says "
+                        f"{year} {m.group(2)} but this is the {doc.year} {doc.kind} report",
+                        expected=str(doc.year),
+                        found=str(year),
+                        evidence=[Evidence(page=page, quote=clip(text))],
+                    )
+                )
     return out

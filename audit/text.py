@@ -55,8 +55,11 @@ def restatements(doc: Document, facts: list[Fact]) -> list[Finding]:
     for group in anagrams.values():
         for i, a in enumerate(group):
             for b in group[i + 1 :]:
-                if "text" in (a.source, b.source) and transposed(a.printed, b.printed) \
-                        and _same_item(a, b, strict=False):
+                if (
+                    "text" in (a.source, b.source)
+                    and transposed(a.printed, b.printed)
+                    and _same_item(a, b, strict=False)
+                ):
                     out.append(_transposition(doc, a, b, money))
     out.extend(_sentence_conflicts(doc, [f for f in money if f.source == "text" and _named_in_quote(f)]))
     return out
@@ -82,11 +85,18 @@ def _sentence_conflicts(doc: Document, texts: list[Fact]) -> list[Finding]:
         if transposed(a.printed, b.printed) or a.value == b.value:
             continue  # reported as a transposition or a unit slip
         near = abs(a.yuan - b.yuan) < abs(a.yuan) / 1000 and digits(a.printed)[:-2] == digits(b.printed)[:-2]  # type: ignore[operator]
-        out.append(finding(
-            doc, "restatement", "warning" if near else "info",
-            f"{key}：第{a.page}页写作{a.printed}，第{b.page}页写作{b.printed}",
-            f"{key}: {a.printed} on page {a.page} but {b.printed} on page {b.page}",
-            expected=a.printed, found=b.printed, facts=[a, b]))
+        out.append(
+            finding(
+                doc,
+                "restatement",
+                "warning" if near else "info",
+                f"{key}：第{a.page}页写作{a.printed}，第{b.page}页写作{b.printed}",
+                f"{key}: {a.printed} on page {a.page} but {b.printed} on page {b.page}",
+                expected=a.printed,
+                found=b.printed,
+                facts=[a, b],
+            )
+        )
     return out
 
 
@@ -107,15 +117,23 @@ def _unit_slips(doc: Document, group: list[Fact], main_unit: str | None) -> list
             continue
         other_unit = others[0].unit
         minority = units[slip.unit] < units[other_unit] or (
-            units[slip.unit] == units[other_unit] and slip.unit != main_unit)
+            units[slip.unit] == units[other_unit] and slip.unit != main_unit
+        )
         if not minority:
             continue
         name = item_key(slip.subject)
-        out.append(finding(
-            doc, "unit_slip", "error",
-            f"{name}：第{slip.page}页写作{slip.printed}，其他处为{others[0].printed}",
-            f"{name}: printed as {slip.printed} on page {slip.page}, {others[0].printed} elsewhere",
-            expected=others[0].printed, found=slip.printed, facts=[slip, *others[:2]]))
+        out.append(
+            finding(
+                doc,
+                "unit_slip",
+                "error",
+                f"{name}：第{slip.page}页写作{slip.printed}，其他处为{others[0].printed}",
+                f"{name}: printed as {slip.printed} on page {slip.page}, {others[0].printed} elsewhere",
+                expected=others[0].printed,
+                found=slip.printed,
+                facts=[slip, *others[:2]],
+            )
+        )
     return out
 
 
@@ -125,10 +143,15 @@ def _transposition(doc: Document, a: Fact, b: Fact, money: list[Fact]) -> Findin
     slip, right = (a, b) if count[a.value] < count[b.value] else (b, a)
     name = item_key(right.subject)
     return finding(
-        doc, "transposed_digits", "error",
+        doc,
+        "transposed_digits",
+        "error",
         f"{name}：第{slip.page}页写作{slip.printed}，第{right.page}页为{right.printed}（数字顺序颠倒）",
         f"{name}: {slip.printed} on page {slip.page} but {right.printed} on page {right.page} (digits transposed)",
-        expected=right.printed, found=slip.printed, facts=[slip, right])
+        expected=right.printed,
+        found=slip.printed,
+        facts=[slip, right],
+    )
 
 
 # "公用经费控制率=148.82/148.82×100%=100%", "结转结余率=64.40/1178.28×100%=5.46%", "控制率为54/65=0.83"
@@ -170,21 +193,29 @@ def _formula_findings(doc: Document, facts: list[Fact], m: re.Match[str], page: 
     if m.group("pct") or (m.group("rpct") and abs(stated) > 2):
         computed *= 100
     slack = half_unit(stated) + abs(computed) * sum((half_unit(op) / op for op in operands if op), Decimal(0))
-    name = m.group("name").strip("“”\"")
+    name = m.group("name").strip('“”"')
     ev = [Evidence(page=page, quote=quote)]
     out = []
     if abs(computed - stated) > slack:
-        out.append(Finding(
-            doc=doc.name, kind="formula", severity=minor(abs(computed - stated) - slack, stated),
-            message=f"{name}：算式{expr}的结果应为{computed:.2f}，文中写作{stated} / "
-                    f"{name}: {expr} gives {computed:.2f}, the report prints {stated}",
-            expected=f"{computed:.2f}", found=str(stated), evidence=ev))
+        out.append(
+            Finding(
+                doc=doc.name,
+                kind="formula",
+                severity=minor(abs(computed - stated) - slack, stated),
+                message=f"{name}：算式{expr}的结果应为{computed:.2f}，文中写作{stated} / "
+                f"{name}: {expr} gives {computed:.2f}, the report prints {stated}",
+                expected=f"{computed:.2f}",
+                found=str(stated),
+                evidence=ev,
+            )
+        )
     out.extend(_operand_findings(doc, facts, name, operands, ev))
     return out
 
 
-def _operand_findings(doc: Document, facts: list[Fact], name: str, operands: list[Decimal],
-                      ev: list[Evidence]) -> list[Finding]:
+def _operand_findings(
+    doc: Document, facts: list[Fact], name: str, operands: list[Decimal], ev: list[Evidence]
+) -> list[Finding]:
     """An operand no figure of the report supports, but a digit permutation of the named item's figure."""
     item = _RATE_SUFFIX.sub("", name)
     known = {f.value for f in facts if f.kind == "money"}
@@ -195,20 +226,33 @@ def _operand_findings(doc: Document, facts: list[Fact], name: str, operands: lis
             continue
         for f in item_facts:
             if transposed(f"{op:f}", f"{f.value:f}"):
-                out.append(Finding(
-                    doc=doc.name, kind="formula_operand", severity="error",
-                    message=f"{name}的算式使用{op}，但{item}在报告其他处为{f.printed} / "
-                            f"{name} is computed from {op}, but {item} is {f.printed} elsewhere in the report",
-                    expected=f"{f.value:f}", found=f"{op:f}",
-                    evidence=[*ev, Evidence(page=f.page, quote=clip(f.quote, f.quote.find(f.printed)))]))
+                out.append(
+                    Finding(
+                        doc=doc.name,
+                        kind="formula_operand",
+                        severity="error",
+                        message=f"{name}的算式使用{op}，但{item}在报告其他处为{f.printed} / "
+                        f"{name} is computed from {op}, but {item} is {f.printed} elsewhere in the report",
+                        expected=f"{f.value:f}",
+                        found=f"{op:f}",
+                        evidence=[*ev, Evidence(page=f.page, quote=clip(f.quote, f.quote.find(f.printed)))],
+                    )
+                )
                 break
     return out
 
 
 def _evaluate(expr: str) -> Decimal | None:
     """Exact arithmetic on a printed expression (numbers, + − × ÷ and brackets); None if it is anything else."""
-    s = (expr.replace("（", "(").replace("）", ")").replace("×", "*").replace("÷", "/").replace("－", "-")
-         .replace(",", "").replace(" ", ""))
+    s = (
+        expr.replace("（", "(")
+        .replace("）", ")")
+        .replace("×", "*")
+        .replace("÷", "/")
+        .replace("－", "-")
+        .replace(",", "")
+        .replace(" ", "")
+    )
     tokens = re.findall(r"\d+(?:\.\d+)?|[()+\-*/]", s)
     if "".join(tokens) != s:
         return None

@@ -25,7 +25,8 @@ from corpus.model import Document, Fact
 
 _VS_BUDGET = re.compile(
     r"(?:决算|支出|执行|实际)(?:支出)?数?(?:均|都|略|明显|远)?(?P<word>大于|高于|超过|多于|超出|小于|低于|少于)了?"
-    r"(?P<which>年初|全年|调整后?)?预算(?!单位)")
+    r"(?P<which>年初|全年|调整后?)?预算(?!单位)"
+)
 _MORE = ("大于", "高于", "超过", "多于", "超出")
 _ACTUAL = ("决算数", "执行数")
 
@@ -49,7 +50,7 @@ def _clause_before(fact: Fact, text: str, offset: int) -> str:
 
 
 def budget_wording(doc: Document, facts: list[Fact]) -> list[Finding]:
-    """"决算数大于预算数" must agree with the actual and budget figures stated with it."""
+    """ "决算数大于预算数" must agree with the actual and budget figures stated with it."""
     if not doc.year:
         return []
     out = []
@@ -72,29 +73,45 @@ def budget_wording(doc: Document, facts: list[Fact]) -> list[Finding]:
         a, b = pairs[0]
         word = m.group("word")
         truth = "小于" if more else "大于"
-        out.append(Finding(
-            doc=doc.name, kind="budget_wording", severity="warning",
-            message=f"文中称决算数{word}预算数，但所列决算数{a.printed}{truth}预算数{b.printed} / the text says the "
-                    f"actual is {'above' if more else 'below'} budget, but its actual {a.printed} is "
-                    f"{'below' if more else 'above'} the budget {b.printed}",
-            expected=f"决算数{truth}预算数", found=m.group(),
-            evidence=_unique([Evidence(page=page, quote=clip(text, m.start())),
-                              Evidence(page=a.page, quote=clip(a.quote, a.quote.find(a.printed))),
-                              Evidence(page=b.page, quote=clip(b.quote, b.quote.find(b.printed)))])))
+        out.append(
+            Finding(
+                doc=doc.name,
+                kind="budget_wording",
+                severity="warning",
+                message=f"文中称决算数{word}预算数，但所列决算数{a.printed}{truth}预算数{b.printed} / "
+                f"the text says the "
+                f"actual is {'above' if more else 'below'} budget, but its actual {a.printed} is "
+                f"{'below' if more else 'above'} the budget {b.printed}",
+                expected=f"决算数{truth}预算数",
+                found=m.group(),
+                evidence=_unique(
+                    [
+                        Evidence(page=page, quote=clip(text, m.start())),
+                        Evidence(page=a.page, quote=clip(a.quote, a.quote.find(a.printed))),
+                        Evidence(page=b.page, quote=clip(b.quote, b.quote.find(b.printed))),
+                    ]
+                ),
+            )
+        )
     return out
 
 
 def _actual_budget(doc: Document, facts: list[Fact], which: str) -> tuple[list[Fact], list[Fact]]:
     money = [f for f in facts if f.kind == "money" and f.yuan is not None and f.period == doc.year]
     actual = [f for f in money if f.measure in _ACTUAL and not _share_base(f)]
-    wanted = {"": ("预算数",), "年初": ("预算数",), "全年": ("预算数", "调整预算数"),
-              "调整": ("调整预算数",), "调整后": ("调整预算数",)}[which]
+    wanted = {
+        "": ("预算数",),
+        "年初": ("预算数",),
+        "全年": ("预算数", "调整预算数"),
+        "调整": ("调整预算数",),
+        "调整后": ("调整预算数",),
+    }[which]
     budget = [f for f in money if f.measure in wanted]
     return actual, budget
 
 
 def _share_base(fact: Fact) -> bool:
-    """"占一般公共预算财政拨款支出决算数1113.88万元的7.34%": the base of a share, another item's figure."""
+    """ "占一般公共预算财政拨款支出决算数1113.88万元的7.34%": the base of a share, another item's figure."""
     before = fact.quote[: fact.quote.find(fact.printed)] if fact.printed in fact.quote else ""
     return CLAUSE.split(before)[-1].lstrip().startswith("占")
 
@@ -111,15 +128,20 @@ _WORD = re.compile(r"^\s*(?:同比|分别|共|均|大幅度?|略有|有所|较�
 
 
 def change_wording(doc: Document, facts: list[Fact]) -> list[Finding]:
-    """"比Y增加/减少": the direction words right after a comparison base agree with this year vs Y."""
+    """ "比Y增加/减少": the direction words right after a comparison base agree with this year vs Y."""
     out: list[Finding] = []
     for page, text, offset, inside in [*sentences(doc, facts), *cell_sentences(doc)]:
         if changes(doc, text, offset, inside):
             continue  # stated_arithmetic already reports this comparison
         for i, base in enumerate(inside):
             piece = _clause_before(base, text, offset)
-            if base.kind != "money" or base.yuan is None or base.measure not in BASE_MEASURES \
-                    or not VERSUS.match(piece) or NOT_A_PART.search(piece[1:]):
+            if (
+                base.kind != "money"
+                or base.yuan is None
+                or base.measure not in BASE_MEASURES
+                or not VERSUS.match(piece)
+                or NOT_A_PART.search(piece[1:])
+            ):
                 continue
             cur = _current(doc, text, offset, inside[:i], base)
             if cur is None:
@@ -132,21 +154,32 @@ def change_wording(doc: Document, facts: list[Fact]) -> list[Finding]:
                     continue
                 name = item_key(cur.subject) or item_key(base.subject)
                 truth = "增加" if diff > 0 else "减少"
-                out.append(Finding(
-                    doc=doc.name, kind="change_wording", severity="warning",
-                    message=f"{name}：由{base.printed}到{cur.printed}应为{truth}，文中写作“{word}” / {name}: from "
-                            f"{base.printed} to {cur.printed} is {'an increase' if diff > 0 else 'a decrease'}, "
-                            f"the text says “{word}”",
-                    expected=f"{truth}{in_unit(abs(diff), base.unit)}", found=word,
-                    evidence=[Evidence(page=page, quote=clip(text, at))]))
+                out.append(
+                    Finding(
+                        doc=doc.name,
+                        kind="change_wording",
+                        severity="warning",
+                        message=f"{name}：由{base.printed}到{cur.printed}应为{truth}，文中写作“{word}” / {name}: from "
+                        f"{base.printed} to {cur.printed} is {'an increase' if diff > 0 else 'a decrease'}, "
+                        f"the text says “{word}”",
+                        expected=f"{truth}{in_unit(abs(diff), base.unit)}",
+                        found=word,
+                        evidence=[Evidence(page=page, quote=clip(text, at))],
+                    )
+                )
                 break
     return out
 
 
 def _current(doc: Document, text: str, offset: int, before: list[Fact], base: Fact) -> Fact | None:
     """The figure compared with base: this year's (as stated_arithmetic picks it), most similar by subject."""
-    options = [f for f in reversed(before) if comparable(doc, f, base) and f.measure not in ("增减额", "增减率")
-               and "占" not in _clause_before(f, text, offset)]
+    options = [
+        f
+        for f in reversed(before)
+        if comparable(doc, f, base)
+        and f.measure not in ("增减额", "增减率")
+        and "占" not in _clause_before(f, text, offset)
+    ]
     if not options:
         return None
     best = max(options, key=lambda f: similar_subjects(item_key(f.subject), item_key(base.subject)))

@@ -55,15 +55,19 @@ def main() -> None:
         audit_seconds += seconds
         count = Counter(f.severity for f in findings)
         totals.update(count)
-        print(f"{len(doc.pages):5d} {count['error']:5d} {count['warning']:5d} {count['info']:5d} {seconds:6.2f}  "
-              f"{path.relative_to(args.corpus)}")
+        print(
+            f"{len(doc.pages):5d} {count['error']:5d} {count['warning']:5d} {count['info']:5d} {seconds:6.2f}  "
+            f"{path.relative_to(args.corpus)}"
+        )
         if args.show:
             for finding in at_least(findings, args.show):
                 print(_line(finding))
     pages = sum(len(d.pages) for d in docs if not isinstance(d, str))
-    print(f"\n{len(files)} files, {pages} pages: {totals['error']} errors, {totals['warning']} warnings, "
-          f"{totals['info']} info; parse/load {parse_wall:.1f} s on {args.workers} workers, "
-          f"audit {audit_seconds:.2f} s")
+    print(
+        f"\n{len(files)} files, {pages} pages: {totals['error']} errors, {totals['warning']} warnings, "
+        f"{totals['info']} info; parse/load {parse_wall:.1f} s on {args.workers} workers, "
+        f"audit {audit_seconds:.2f} s"
+    )
 
 
 def _line(finding: Finding) -> str:

@@ -49,8 +49,10 @@ def score(gold_rows: list[dict], table: list[dict]) -> tuple[int, int, int, int,
         have = None if got is None or got["status"] != "stated" else Decimal(got["yuan"])
         ok = got is not None and have == want
         correct += ok
-        notes.append(f"{'✓' if ok else '✗'} {gold['label']}: gold {want if want is not None else 'not stated'}, "
-                     f"system {'(no row)' if got is None else have if have is not None else 'not stated'}")
+        notes.append(
+            f"{'✓' if ok else '✗'} {gold['label']}: gold {want if want is not None else 'not stated'}, "
+            f"system {'(no row)' if got is None else have if have is not None else 'not stated'}"
+        )
     gold_absent = {g["label"] for g in gold_rows if g["yuan"] is None}
     said_absent = [r for r in table if r["status"] == "not_stated"]
     return correct, len(gold_rows), len(said_absent), sum(r["label"] in gold_absent for r in said_absent), notes
@@ -68,8 +70,10 @@ def main() -> None:
     index_dir = Path(args.index) if args.index else Path(tempfile.mkdtemp(prefix="dqa-compare-"))
     started = time.perf_counter()
     library = Library.open(corpus_files(), index_dir, progress=True)
-    print(f"library: {len(library.documents)} reports, {sum(map(len, library.facts.values()))} facts, "
-          f"opened in {time.perf_counter() - started:.1f}s ({index_dir})")
+    print(
+        f"library: {len(library.documents)} reports, {sum(map(len, library.facts.values()))} facts, "
+        f"opened in {time.perf_counter() - started:.1f}s ({index_dir})"
+    )
 
     questions = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     totals = [0, 0, 0, 0]
@@ -78,7 +82,7 @@ def main() -> None:
         t0 = time.perf_counter()
         record, _ = answer(library, item["q"], item["id"])
         times.append(time.perf_counter() - t0)
-        result = score(item["rows"], record.table)
+        result = score(item["rows"], [row.model_dump() for row in record.table])
         totals = [a + b for a, b in zip(totals, result[:4], strict=True)]
         print(f"{item['id']:>5} {result[0]}/{result[1]} cells  {item['q']}")
         if args.show or result[0] < result[1]:
@@ -90,8 +94,10 @@ def main() -> None:
     print(f"cell accuracy:          {correct}/{cells} = {correct / cells:.1%}")
     precision = f"{truly_absent}/{said_absent} = {truly_absent / said_absent:.1%}" if said_absent else "n/a"
     print(f"not-stated precision:   {precision}")
-    print(f"warm latency per comparison: mean {sum(times) / len(times):.3f}s, max {max(times):.3f}s; "
-          f"whole set {sum(times):.2f}s")
+    print(
+        f"warm latency per comparison: mean {sum(times) / len(times):.3f}s, max {max(times):.3f}s; "
+        f"whole set {sum(times):.2f}s"
+    )
 
 
 if __name__ == "__main__":

@@ -139,10 +139,15 @@ def main(argv: list[str]) -> int:
         pshape = f"{res.shape[0]}x{res.shape[1]}" if res.shape else "-"
         pct = 100.0 * res.equal / res.total if res.total else 0.0
         split = {None: "-", True: "ok", False: "WRONG"}[res.header_ok]
-        pages = "-".join(str(p) for p in (gold["pages"][0], gold["pages"][-1])) if len(gold["pages"]) > 1 \
+        pages = (
+            "-".join(str(p) for p in (gold["pages"][0], gold["pages"][-1]))
+            if len(gold["pages"]) > 1
             else str(gold["pages"][0])
-        line = (f"{res.name:28} {gold['file'][:28]:28} {pages:8} {gshape:>6} {pshape:>6} "
-                f"{res.equal:>5}/{res.total:<5} {pct:6.1f}%  {split}")
+        )
+        line = (
+            f"{res.name:28} {gold['file'][:28]:28} {pages:8} {gshape:>6} {pshape:>6} "
+            f"{res.equal:>5}/{res.total:<5} {pct:6.1f}%  {split}"
+        )
         print(line + (f"  [{res.error}]" if res.error else ""))
         if show_diff:
             for r, c, want, have in res.diffs[:40]:

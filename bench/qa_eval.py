@@ -180,8 +180,9 @@ def score(gold: dict, got: Got) -> Score:
             value_ok = approx = abs(want - have) <= slack and slack > 0
     else:
         want_value = dec(gold.get("value", gold.get("number")))
-        value_ok = want_value is not None and dec(got.value) == want_value and (got.unit or "") == (
-            gold.get("unit") or "")
+        value_ok = (
+            want_value is not None and dec(got.value) == want_value and (got.unit or "") == (gold.get("unit") or "")
+        )
     cited = quote_prints(got.quotes, got.value)
     return Score(value_ok and cited, approx and value_ok and cited, value_ok)
 
@@ -246,8 +247,9 @@ def run_baseline(searcher, q: Question) -> Got:  # type: ignore[no-untyped-def]
     if amount.yuan is not None:
         y = amount.yuan
         yuan = format(y.quantize(Decimal(1)) if y == y.to_integral_value() else y.normalize(), "f")
-    return Got("answered", value=format(amount.value, "f"), unit=amount.unit, yuan=yuan, page=hit.page,
-               quotes=[hit.chunk.text])
+    return Got(
+        "answered", value=format(amount.value, "f"), unit=amount.unit, yuan=yuan, page=hit.page, quotes=[hit.chunk.text]
+    )
 
 
 # ---------------------------------------------------------------- report
@@ -262,6 +264,7 @@ def summarize(questions: list[Question], results: dict[str, list[tuple[Got, Scor
     for set_name in sorted({q.set for q in questions}, key=lambda s: (s != "dev", s)):
         idx = [i for i, q in enumerate(questions) if q.set == set_name]
         for system, res in results.items():
+
             def acc(sel: list[int], res=res) -> str:
                 return pct(sum(res[i][1].correct for i in sel), len(sel))
 
@@ -273,11 +276,21 @@ def summarize(questions: list[Question], results: dict[str, list[tuple[Got, Scor
             both = [i for i in said_nf if i in gold_nf]
             conflicts = sum(1 for i in idx if res[i][0].status == "answered" and res[i][0].conflict)
             approx = sum(1 for i in idx if res[i][1].approx)
-            rows.append([
-                set_name, system, str(len(idx)), acc(en), acc(zh), acc(idx), acc(answerable),
-                pct(len(both), len(said_nf)), pct(len(both), len(gold_nf)),
-                str(conflicts) if system == "system" else "n/a", str(approx),
-            ])
+            rows.append(
+                [
+                    set_name,
+                    system,
+                    str(len(idx)),
+                    acc(en),
+                    acc(zh),
+                    acc(idx),
+                    acc(answerable),
+                    pct(len(both), len(said_nf)),
+                    pct(len(both), len(gold_nf)),
+                    str(conflicts) if system == "system" else "n/a",
+                    str(approx),
+                ]
+            )
     return rows
 
 
@@ -325,8 +338,10 @@ def main() -> None:
         results: dict[str, list[tuple[Got, Score]]] = {"system": [], "baseline": []}
         elapsed = {"system": 0.0, "baseline": 0.0}
         for q in questions:
-            for name, run in (("system", lambda q=q: run_system(lib, q)),
-                              ("baseline", lambda q=q: run_baseline(searcher, q))):
+            for name, run in (
+                ("system", lambda q=q: run_system(lib, q)),
+                ("baseline", lambda q=q: run_baseline(searcher, q)),
+            ):
                 t = time.perf_counter()
                 got = run()
                 elapsed[name] += time.perf_counter() - t
@@ -335,10 +350,22 @@ def main() -> None:
         if temp:
             shutil.rmtree(temp, ignore_errors=True)
 
-    print(f"answered {len(questions)} questions: system {elapsed['system']:.1f}s, "
-          f"baseline {elapsed['baseline']:.1f}s\n")
-    header = ["set", "system", "n", "EN acc", "ZH acc", "overall", "answerable acc", "NF precision", "NF recall",
-              "conflict/broken", "≈ matches"]
+    print(
+        f"answered {len(questions)} questions: system {elapsed['system']:.1f}s, baseline {elapsed['baseline']:.1f}s\n"
+    )
+    header = [
+        "set",
+        "system",
+        "n",
+        "EN acc",
+        "ZH acc",
+        "overall",
+        "answerable acc",
+        "NF precision",
+        "NF recall",
+        "conflict/broken",
+        "≈ matches",
+    ]
     print(table(header, summarize(questions, results)))
 
     for system in ("system", "baseline") if args.baseline_wrong else ("system",):
@@ -346,8 +373,11 @@ def main() -> None:
         print(f"\n{system}: {len(wrong)} wrong answer(s)")
         for q, got, sc in wrong:
             note = " [right number, but no citation quote prints it]" if sc.value_ok else ""
-            print(f"- {q.set}/{q.id} [{q.lang}] {q.q}\n    doc:  {q.doc}\n    gold: {gold_text(q.gold)}"
-                  + (f" p{q.page}" if q.page else "") + f"\n    got:  {got_text(got)}{note}")
+            print(
+                f"- {q.set}/{q.id} [{q.lang}] {q.q}\n    doc:  {q.doc}\n    gold: {gold_text(q.gold)}"
+                + (f" p{q.page}" if q.page else "")
+                + f"\n    got:  {got_text(got)}{note}"
+            )
             if got.quotes and got.status == "answered":
                 print(f"    quote: {got.quotes[0][:160]!r}")
     if not args.baseline_wrong:
@@ -361,9 +391,22 @@ def main() -> None:
 
     if args.out:
         dump = [
-            {"set": q.set, "id": q.id, "q": q.q, "doc": q.doc, "lang": q.lang, "gold": q.gold,
-             **{name: {**results[name][i][0].__dict__, "correct": results[name][i][1].correct,
-                       "approx": results[name][i][1].approx} for name in results}}
+            {
+                "set": q.set,
+                "id": q.id,
+                "q": q.q,
+                "doc": q.doc,
+                "lang": q.lang,
+                "gold": q.gold,
+                **{
+                    name: {
+                        **results[name][i][0].__dict__,
+                        "correct": results[name][i][1].correct,
+                        "approx": results[name][i][1].approx,
+                    }
+                    for name in results
+                },
+            }
             for i, q in enumerate(questions)
         ]
         Path(args.out).write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -65,8 +65,7 @@ def main() -> None:
         t0 = time.perf_counter()
         lib = Library.open([str(SAMPLES)], index_dir, progress=False)
         opened = time.perf_counter() - t0
-        print(f"library open (index {index_dir}, building it if needed): {opened:.1f}s, "
-              f"{len(lib.documents)} documents")
+        print(f"library open (index {index_dir}, building it if needed): {opened:.1f}s, {len(lib.documents)} documents")
 
         latencies: list[float] = []
         first = None
@@ -80,10 +79,14 @@ def main() -> None:
                 else:
                     latencies.append(elapsed)
         self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"\nwarm answer() latency over {len(latencies)} calls "
-              f"({len(rows)} dev questions x {args.rounds}, first call {first * 1000:.0f} ms excluded):")
-        print(f"  p50 {percentile(latencies, 50) * 1000:7.1f} ms   p95 {percentile(latencies, 95) * 1000:7.1f} ms   "
-              f"mean {statistics.fmean(latencies) * 1000:7.1f} ms   max {max(latencies) * 1000:7.1f} ms")
+        print(
+            f"\nwarm answer() latency over {len(latencies)} calls "
+            f"({len(rows)} dev questions x {args.rounds}, first call {first * 1000:.0f} ms excluded):"
+        )
+        print(
+            f"  p50 {percentile(latencies, 50) * 1000:7.1f} ms   p95 {percentile(latencies, 95) * 1000:7.1f} ms   "
+            f"mean {statistics.fmean(latencies) * 1000:7.1f} ms   max {max(latencies) * 1000:7.1f} ms"
+        )
         print(f"  peak RSS of this process (index open + warm run): {self_rss:.0f} MB")
 
         questions = Path(temp) / "batch_questions.jsonl"
@@ -91,10 +94,21 @@ def main() -> None:
         with questions.open("w", encoding="utf-8") as f:
             for n in range(args.batch_size):
                 row = rows[n % len(rows)]
-                f.write(json.dumps({"id": f"{row['id']}#{n}", "q": row["q"], "doc": row.get("doc")},
-                                   ensure_ascii=False) + "\n")
-        cmd = [*dqa_command(), "batch", str(questions), "--corpus", str(SAMPLES), "--index", index_dir,
-               "--out", str(out)]
+                f.write(
+                    json.dumps({"id": f"{row['id']}#{n}", "q": row["q"], "doc": row.get("doc")}, ensure_ascii=False)
+                    + "\n"
+                )
+        cmd = [
+            *dqa_command(),
+            "batch",
+            str(questions),
+            "--corpus",
+            str(SAMPLES),
+            "--index",
+            index_dir,
+            "--out",
+            str(out),
+        ]
         t = time.perf_counter()
         proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
         wall = time.perf_counter() - t
@@ -105,9 +119,11 @@ def main() -> None:
         records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
         status = {s: sum(1 for r in records if r["status"] == s) for s in ("answered", "not_found", "error")}
         print(f"\n`dqa batch` of {args.batch_size} questions (cycled dev set), start-up included:")
-        print(f"  wall {wall:.1f}s  ({wall / max(1, len(records)) * 1000:.0f} ms per question overall)   "
-              f"records {len(records)}: {status['answered']} answered, {status['not_found']} not found, "
-              f"{status['error']} error(s)")
+        print(
+            f"  wall {wall:.1f}s  ({wall / max(1, len(records)) * 1000:.0f} ms per question overall)   "
+            f"records {len(records)}: {status['answered']} answered, {status['not_found']} not found, "
+            f"{status['error']} error(s)"
+        )
         print(f"  peak RSS of the batch subprocess: {child_rss:.0f} MB")
         print(f"  command: {' '.join(cmd)}")
     finally:

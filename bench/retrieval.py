@@ -81,8 +81,11 @@ def evaluate(searcher: Searcher, questions: list[dict], mode: str) -> dict[str, 
         patterns = gold_patterns(q)
         hits = searcher.search(q["q"], DEPTH, Filters(doc=q["doc"]), mode)  # type: ignore[arg-type]
         rank = next(
-            (i for i, h in enumerate(hits, 1)
-             if any(p.search(h.chunk.text.replace("\n", "")) for p in patterns) or _rounds_to_gold(h.chunk.text, q)),
+            (
+                i
+                for i, h in enumerate(hits, 1)
+                if any(p.search(h.chunk.text.replace("\n", "")) for p in patterns) or _rounds_to_gold(h.chunk.text, q)
+            ),
             None,
         )
         ranks.append(rank)

@@ -22,8 +22,13 @@ COLUMNS = ("doc", "kind", "severity", "message", "expected", "found", "pages", "
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False), help="Write findings to FILE (.jsonl, .md or .csv).")
-@click.option("--min-severity", type=click.Choice(["info", "warning", "error"]), default="info", show_default=True,
-              help="Leave out findings below this severity.")
+@click.option(
+    "--min-severity",
+    type=click.Choice(["info", "warning", "error"]),
+    default="info",
+    show_default=True,
+    help="Leave out findings below this severity.",
+)
 def audit(paths: tuple[str, ...], out: str | None, min_severity: str) -> None:
     """Find internal inconsistencies: restated figures, sums, stated changes, printed formulas, missing tables.
 
@@ -63,8 +68,18 @@ def _write(path: Path, findings: list[Finding]) -> None:
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
         for f in findings:
-            writer.writerow([f.doc, f.kind, f.severity, f.message, f.expected or "", f.found or "",
-                             ";".join(str(e.page) for e in f.evidence), " || ".join(e.quote for e in f.evidence)])
+            writer.writerow(
+                [
+                    f.doc,
+                    f.kind,
+                    f.severity,
+                    f.message,
+                    f.expected or "",
+                    f.found or "",
+                    ";".join(str(e.page) for e in f.evidence),
+                    " || ".join(e.quote for e in f.evidence),
+                ]
+            )
         path.write_text(buffer.getvalue(), encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
     else:
         path.write_text(_markdown(findings), encoding="utf-8")
@@ -73,8 +88,12 @@ def _write(path: Path, findings: list[Finding]) -> None:
 def _markdown(findings: list[Finding]) -> str:
     lines = ["# Audit findings", ""]
     for doc in dict.fromkeys(f.doc for f in findings):
-        lines += [f"## {doc}", "", "| severity | kind | message | expected | found | evidence |",
-                  "|---|---|---|---|---|---|"]
+        lines += [
+            f"## {doc}",
+            "",
+            "| severity | kind | message | expected | found | evidence |",
+            "|---|---|---|---|---|---|",
+        ]
         for f in (x for x in findings if x.doc == doc):
             evidence = "<br>".join(f"p{e.page}: {e.quote}" for e in f.evidence)
             cells = [f.severity, f.kind, f.message, f.expected or "", f.found or "", evidence]

@@ -90,8 +90,15 @@ def facts(paths: tuple[str, ...], as_json: bool) -> None:
         for name in ("page", "label", "period", "measure", "value", "unit", "yuan"):
             grid.add_column(name, overflow="fold")
         for f in found:
-            grid.add_row(str(f.page), f.label, str(f.period or ""), f.measure, f.printed, f.unit or "",
-                         "" if f.yuan is None else str(f.yuan))
+            grid.add_row(
+                str(f.page),
+                f.label,
+                str(f.period or ""),
+                f.measure,
+                f.printed,
+                f.unit or "",
+                "" if f.yuan is None else str(f.yuan),
+            )
         console.print(grid)
 
 
@@ -104,8 +111,11 @@ def parse(paths: tuple[str, ...]) -> None:
     """
     console = Console(soft_wrap=True)
     for doc in each_document(paths):
-        console.print(f"[bold]{doc.name}[/]  title={doc.title!r} department={doc.department!r} "
-                      f"year={doc.year} kind={doc.kind} pages={len(doc.pages)}", markup=True)
+        console.print(
+            f"[bold]{doc.name}[/]  title={doc.title!r} department={doc.department!r} "
+            f"year={doc.year} kind={doc.kind} pages={len(doc.pages)}",
+            markup=True,
+        )
         for page in doc.pages:
             console.rule(f"page {page.number}")
             for block in page.blocks:
@@ -113,8 +123,7 @@ def parse(paths: tuple[str, ...]) -> None:
                     console.print(_grid(block))
                 else:
                     path = " › ".join(block.heading_path)
-                    console.print(f"[dim]{path}[/]\n{block.text}" if path else block.text, markup=True,
-                                  highlight=False)
+                    console.print(f"[dim]{path}[/]\n{block.text}" if path else block.text, markup=True, highlight=False)
 
 
 def _grid(table: Table) -> RichTable:

@@ -40,12 +40,29 @@ cli.add_command(export)
 def fact_row(doc: Document, fact: Fact) -> dict[str, str | int | None]:
     """One fact as a flat row; Decimal amounts as their exact decimal text."""
     return {
-        "doc": doc.name, "department": department_of(doc), "year": report_year(doc), "kind": doc.kind,
-        "label": fact.label, "label_path": json.dumps(fact.label_path, ensure_ascii=False), "subject": fact.subject,
-        "code": fact.code, "period": fact.period, "measure": fact.measure, "value": f"{fact.value:f}",
-        "printed": fact.printed, "unit": fact.unit, "fact_kind": fact.kind, "approx": int(fact.approx),
-        "yuan": None if fact.yuan is None else f"{fact.yuan:f}", "page": fact.page, "source": fact.source,
-        "quote": fact.quote, "table_id": fact.table_id, "row": fact.row, "col": fact.col, "start": fact.start,
+        "doc": doc.name,
+        "department": department_of(doc),
+        "year": report_year(doc),
+        "kind": doc.kind,
+        "label": fact.label,
+        "label_path": json.dumps(fact.label_path, ensure_ascii=False),
+        "subject": fact.subject,
+        "code": fact.code,
+        "period": fact.period,
+        "measure": fact.measure,
+        "value": f"{fact.value:f}",
+        "printed": fact.printed,
+        "unit": fact.unit,
+        "fact_kind": fact.kind,
+        "approx": int(fact.approx),
+        "yuan": None if fact.yuan is None else f"{fact.yuan:f}",
+        "page": fact.page,
+        "source": fact.source,
+        "quote": fact.quote,
+        "table_id": fact.table_id,
+        "row": fact.row,
+        "col": fact.col,
+        "start": fact.start,
         "end": fact.end,
     }
 
@@ -85,8 +102,16 @@ def write_xlsx(rows: Iterator[dict], out: Path) -> int:
 
 def write_sqlite(rows: Iterator[dict], out: Path) -> int:
     """A `facts` table with value and yuan declared TEXT (Datasette shows them exactly)."""
-    types = {"year": "INTEGER", "period": "INTEGER", "approx": "INTEGER", "page": "INTEGER", "row": "INTEGER",
-             "col": "INTEGER", "start": "INTEGER", "end": "INTEGER"}
+    types = {
+        "year": "INTEGER",
+        "period": "INTEGER",
+        "approx": "INTEGER",
+        "page": "INTEGER",
+        "row": "INTEGER",
+        "col": "INTEGER",
+        "start": "INTEGER",
+        "end": "INTEGER",
+    }
     out.unlink(missing_ok=True)
     db = sqlite3.connect(out)
     try:
@@ -104,12 +129,27 @@ def write_sqlite(rows: Iterator[dict], out: Path) -> int:
 
 
 @export.command("facts")
-@click.option("--corpus", "corpus", multiple=True, type=click.Path(exists=True), required=True,
-              help="Report file or directory (repeatable); indexed first if new or changed.")
-@click.option("--index", "index_dir", type=click.Path(file_okay=False),
-              help="Index directory (default: $DQA_INDEX, else .dqa inside the corpus directory).")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Output file: .csv, .xlsx or .sqlite (.db).")
+@click.option(
+    "--corpus",
+    "corpus",
+    multiple=True,
+    type=click.Path(exists=True),
+    required=True,
+    help="Report file or directory (repeatable); indexed first if new or changed.",
+)
+@click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False),
+    help="Index directory (default: $DQA_INDEX, else .dqa inside the corpus directory).",
+)
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Output file: .csv, .xlsx or .sqlite (.db).",
+)
 def export_facts(corpus: tuple[str, ...], index_dir: str | None, out: Path) -> None:
     """One row per fact: doc, department, year, kind and every fact field.
 

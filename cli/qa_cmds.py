@@ -11,15 +11,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from cli import cli
 from qa.answer import answer
-from qa.batch import SYMBOL, Writer, read_questions, table_value
+from qa.batch import SYMBOL, Writer, read_questions
 from qa.library import Library
 from qa.question import Question
 from qa.record import Record
 
-_corpus = click.option("--corpus", "corpus", multiple=True, type=click.Path(exists=True),
-                       help="Report file or directory (repeatable); indexed first if new or changed.")
-_index = click.option("--index", "index_dir", type=click.Path(file_okay=False),
-                      help="Index directory (default: $DQA_INDEX, else .dqa inside the corpus directory).")
+_corpus = click.option(
+    "--corpus",
+    "corpus",
+    multiple=True,
+    type=click.Path(exists=True),
+    help="Report file or directory (repeatable); indexed first if new or changed.",
+)
+_index = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False),
+    help="Index directory (default: $DQA_INDEX, else .dqa inside the corpus directory).",
+)
 _model = click.option("--model", help="Embedding model for a new index (default: offline multilingual USE).")
 
 
@@ -34,18 +43,20 @@ def print_record(record: Record, console: Console) -> None:
         return
     console.print(record.answer.text if record.answer else "", highlight=False)
     for row in record.table:
-        where = f"  ({row['doc']}, page {row['citation']['page']})" if row.get("citation") else ""
-        console.print(f"  {row['label']}: {table_value(row)}{where}", highlight=False, markup=False)
+        where = f"  ({row.doc}, page {row.citation.page})" if row.citation else ""
+        console.print(f"  {row.label}: {row.shown()}{where}", highlight=False, markup=False)
     for n, cite in enumerate(record.citations, start=1):
         where = f"{cite.doc}, page {cite.page}" + (f", table {cite.table} row {cite.row}" if cite.table else "")
         console.print(f"  [{n}] {where}: “{cite.quote}”", highlight=False, markup=False)
     for alt in record.alternatives:
         cite = alt.citations[0] if alt.citations else None
-        console.print(f"  alternative: {alt.text}" + (f" (page {cite.page})" if cite else ""), highlight=False,
-                      markup=False)
+        console.print(
+            f"  alternative: {alt.text}" + (f" (page {cite.page})" if cite else ""), highlight=False, markup=False
+        )
     for check in record.checks:
-        console.print(f"  {SYMBOL[check.status]} {check.status} ({check.kind}): {check.detail}", highlight=False,
-                      markup=False)
+        console.print(
+            f"  {SYMBOL[check.status]} {check.status} ({check.kind}): {check.detail}", highlight=False, markup=False
+        )
 
 
 @cli.command()
@@ -55,8 +66,9 @@ def print_record(record: Record, console: Console) -> None:
 @_model
 @click.option("--doc", help="Only this file (name) of the corpus.")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as one JSON record (the batch format).")
-def ask(question: str, corpus: tuple[str, ...], index_dir: str | None, model: str | None, doc: str | None,
-        as_json: bool) -> None:
+def ask(
+    question: str, corpus: tuple[str, ...], index_dir: str | None, model: str | None, doc: str | None, as_json: bool
+) -> None:
     """Answer one question with the exact figure, citations and cross-checks.
 
     Example: dqa ask "how much was spent on official vehicles" --corpus samples
@@ -73,14 +85,24 @@ def ask(question: str, corpus: tuple[str, ...], index_dir: str | None, model: st
 
 @cli.command()
 @click.argument("questions", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--corpus", "corpus", multiple=True, type=click.Path(exists=True), required=True,
-              help="Report file or directory (repeatable).")
+@click.option(
+    "--corpus",
+    "corpus",
+    multiple=True,
+    type=click.Path(exists=True),
+    required=True,
+    help="Report file or directory (repeatable).",
+)
 @_index
 @_model
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Results file: .jsonl (default), .csv, .xlsx or .md.")
-def batch(questions: Path, corpus: tuple[str, ...], index_dir: str | None, model: str | None,
-          out: Path | None) -> None:
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Results file: .jsonl (default), .csv, .xlsx or .md.",
+)
+def batch(questions: Path, corpus: tuple[str, ...], index_dir: str | None, model: str | None, out: Path | None) -> None:
     """Answer every question of a file (.jsonl, .csv, .txt, .xlsx), writing results as they come.
 
     Example: dqa batch questions.jsonl --corpus samples --out results.csv
@@ -90,8 +112,9 @@ def batch(questions: Path, corpus: tuple[str, ...], index_dir: str | None, model
     library = open_library(corpus, index_dir, model)
     writer = Writer(out)
     counts = {"answered": 0, "not_found": 0, "error": 0}
-    progress = Progress(TextColumn("answering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=Console(stderr=True))
+    progress = Progress(
+        TextColumn("answering"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=Console(stderr=True)
+    )
     try:
         with progress:
             task = progress.add_task("answering", total=len(items))
@@ -102,8 +125,9 @@ def batch(questions: Path, corpus: tuple[str, ...], index_dir: str | None, model
                     try:
                         record, _ = answer(library, item.question, item.id, item.doc)
                     except Exception as exc:  # one bad question must not stop an audit run
-                        record = Record(id=item.id, question=item.question, status="error",
-                                        error=f"{exc.__class__.__name__}: {exc}")
+                        record = Record(
+                            id=item.id, question=item.question, status="error", error=f"{exc.__class__.__name__}: {exc}"
+                        )
                 writer.write(record)
                 counts[record.status] += 1
                 progress.advance(task)
@@ -112,8 +136,11 @@ def batch(questions: Path, corpus: tuple[str, ...], index_dir: str | None, model
         click.echo(f"Interrupted: {len(writer.records)} result(s) kept in {out}", err=True)
         sys.exit(130)
     writer.close()
-    click.echo(f"{len(items)} question(s): {counts['answered']} answered, {counts['not_found']} not found, "
-               f"{counts['error']} error(s) → {out}", err=True)
+    click.echo(
+        f"{len(items)} question(s): {counts['answered']} answered, {counts['not_found']} not found, "
+        f"{counts['error']} error(s) → {out}",
+        err=True,
+    )
 
 
 @cli.command()

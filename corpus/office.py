@@ -109,5 +109,6 @@ def _grid_to_table(rows: list[list[str]], table_id: str, title: str, unit: str |
         [Cell(row=r, col=c, text=clean_line(text), page=page) for c, text in enumerate(row)]
         for r, row in enumerate(rows)
     ]
-    return Table(id=table_id, title=title, unit=unit, pages=[page], header_rows=cells[:n_header],
-                 body_rows=cells[n_header:])
+    return Table(
+        id=table_id, title=title, unit=unit, pages=[page], header_rows=cells[:n_header], body_rows=cells[n_header:]
+    )

@@ -30,8 +30,10 @@ _KIND_WORDS = {
 def supported_files(folder: Path) -> list[Path]:
     """Readable report files under a folder, in a stable order; hidden folders (.dqa, .git) skipped."""
     return sorted(
-        f for f in folder.rglob("*")
-        if f.is_file() and f.suffix.lower() in SUPPORTED
+        f
+        for f in folder.rglob("*")
+        if f.is_file()
+        and f.suffix.lower() in SUPPORTED
         and not any(part.startswith(".") for part in f.relative_to(folder).parts)
     )
 
@@ -57,7 +59,9 @@ def read_document(path: str | Path) -> Document:
         f"page {p.number} has no text layer; OCR is not supported" for p in pages if not p.has_text_layer
     ] + [
         f"page {p.number}: text uses a font without a Unicode map ((cid:x) or unreadable glyphs); "
-        "its numbers may be missing" for p in pages if _garbled(p.text)
+        "its numbers may be missing"
+        for p in pages
+        if _garbled(p.text)
     ]
     if not any(p.has_text_layer for p in pages):
         raise DqaError("no page has a text layer (scanned?); OCR is not supported", path)
@@ -103,8 +107,11 @@ def _detect_metadata(doc: Document) -> None:
     doc.kind = max(counts, key=counts.get) if max(counts.values()) else "other"  # type: ignore[arg-type]
     doc.title = _title(head)
     years = _YEAR.findall(doc.title) or _YEAR.findall(doc.name) or _YEAR.findall(head)
-    doc.year = int(years[0]) if _YEAR.findall(doc.title) else (
-        int(max(set(years[:10]), key=years[:10].count)) if years else None)
+    doc.year = (
+        int(years[0])
+        if _YEAR.findall(doc.title)
+        else (int(max(set(years[:10]), key=years[:10].count)) if years else None)
+    )
     doc.department = _department(head, doc.title, doc.name)
     if not doc.title:
         doc.title = "".join(x for x in (doc.department, f"{doc.year}年度" if doc.year else "", f"部门{doc.kind}") if x)

@@ -82,7 +82,7 @@ def paragraph_facts(doc: Document, page: int, para: Paragraph) -> list[Fact]:
 
 
 def _before_colon(before: str, department: str) -> str:
-    """"（1）一般公共服务支出：2019年度支出决算数为985.31万元": the item stands before the colon."""
+    """ "（1）一般公共服务支出：2019年度支出决算数为985.31万元": the item stands before the colon."""
     pieces = re.split(r"[：:]", before)
     if len(pieces) < 2 or _CLAUSE_BREAK.split(pieces[-1].strip())[-1] != pieces[-1].strip():
         return ""
@@ -108,7 +108,7 @@ def _subject(clause: str, department: str) -> str:
     text = _SUBJECT_HEAD.sub("", text)
     for _ in range(2):
         text = _SUBJECT_TAIL.sub("", text).strip()
-    text = text.strip("、 的\"")
+    text = text.strip('、 的"')
     if _NOT_A_SUBJECT.fullmatch(text):
         return ""
     if text.startswith("“") and "”" not in text:
@@ -144,7 +144,7 @@ def _reading(prefix: str, before: str, clause: str, amount: Amount, doc: Documen
         return year, measure, value
     if amount.kind == "count":
         return period, "数量", value
-    if any(window.endswith(w) or window.rstrip("了") .endswith(w) for w in _DOWN):
+    if any(window.endswith(w) or window.rstrip("了").endswith(w) for w in _DOWN):
         return year, "增减额", -value if value > 0 else value
     if any(window.endswith(w) for w in _UP):
         return year, "增减额", value

@@ -99,7 +99,6 @@ def _rows_to_table(lines: list[str], table_id: str, title: str, unit: str | None
                 rows[-1][-1] += line  # continuation of a cell broken by a paragraph mark
             pending_blank = False
     body = [
-        [Cell(row=r, col=c, text=clean_line(text), page=1) for c, text in enumerate(row)]
-        for r, row in enumerate(rows)
+        [Cell(row=r, col=c, text=clean_line(text), page=1) for c, text in enumerate(row)] for r, row in enumerate(rows)
     ]
     return Table(id=table_id, title=title, unit=unit, pages=[1], body_rows=body)

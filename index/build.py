@@ -47,7 +47,10 @@ class Parsed(BaseModel):
 
 
 def index_paths(
-    paths: list[str | Path], index_dir: str | Path, model: str | None = None, console: Console | None = None,
+    paths: list[str | Path],
+    index_dir: str | Path,
+    model: str | None = None,
+    console: Console | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildReport:
     """Index files and directories into `index_dir`; raises DqaError only for a model mismatch.

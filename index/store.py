@@ -182,8 +182,19 @@ class Store:
     def _insert_document(self, doc: Document, mtime: float, size: int) -> None:
         self.db.execute(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.id, doc.path, doc.name, doc.title, doc.department, doc.year, doc.kind, len(doc.pages), mtime, size,
-             PARSER_VERSION),
+            (
+                doc.id,
+                doc.path,
+                doc.name,
+                doc.title,
+                doc.department,
+                doc.year,
+                doc.kind,
+                len(doc.pages),
+                mtime,
+                size,
+                PARSER_VERSION,
+            ),
         )
         self.db.execute("INSERT INTO document_json VALUES (?, ?)", (doc.id, doc.model_dump_json()))
         self.db.executemany("INSERT INTO pages VALUES (?, ?, ?)", [(doc.id, p.number, p.text) for p in doc.pages])

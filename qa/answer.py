@@ -37,8 +37,9 @@ class Candidate:
     item: float
 
 
-def answer(library: Library, text: str, qid: str = "", doc: str | None = None,
-           previous: Question | None = None) -> tuple[Record, Question]:
+def answer(
+    library: Library, text: str, qid: str = "", doc: str | None = None, previous: Question | None = None
+) -> tuple[Record, Question]:
     """Answer one question; also returns the parsed question for follow-ups."""
     question = parse_question(text, previous)
     doc_ids = library.find(doc)
@@ -115,8 +116,11 @@ def _consensus(ranked: list[Candidate], total: bool, facts: dict[str, list[Fact]
     if not ranked:
         return ranked
     lead = ranked[0]
-    rivals = [c for c in ranked if c.score >= lead.score - CLOSE
-              and similar_subjects(c.fact.subject, lead.fact.subject) >= SAME_SUBJECT]
+    rivals = [
+        c
+        for c in ranked
+        if c.score >= lead.score - CLOSE and similar_subjects(c.fact.subject, lead.fact.subject) >= SAME_SUBJECT
+    ]
     if total and lead.fact.kind == "money":
         best = max(rivals, key=lambda c: (c.fact.yuan or 0, c.score))
     else:
@@ -126,8 +130,10 @@ def _consensus(ranked: list[Candidate], total: bool, facts: dict[str, list[Fact]
 
 def _restatements(fact: Fact, facts: list[Fact]) -> int:
     return sum(
-        1 for f in facts
-        if f.measure == fact.measure and _value_key(f) == _value_key(fact)
+        1
+        for f in facts
+        if f.measure == fact.measure
+        and _value_key(f) == _value_key(fact)
         and similar_subjects(f.subject, fact.subject) >= 0.6
     )
 
@@ -135,8 +141,11 @@ def _restatements(fact: Fact, facts: list[Fact]) -> int:
 def _collides_with_budget(fact: Fact, facts: list[Fact]) -> bool:
     """An 'actual' printed with exactly the item's budget figure is a doubtful reading."""
     return fact.measure == "决算数" and any(
-        f.measure == "预算数" and f.value == fact.value and f.unit == fact.unit
-        and similar_subjects(f.subject, fact.subject) >= 0.8 for f in facts
+        f.measure == "预算数"
+        and f.value == fact.value
+        and f.unit == fact.unit
+        and similar_subjects(f.subject, fact.subject) >= 0.8
+        for f in facts
     )
 
 
@@ -157,16 +166,23 @@ def alternatives(ranked: list[Candidate], best: Candidate, limit: int = 3) -> li
             continue
         if other_report and c.item < best.item - OTHER_REPORT:
             continue
-        if not other_report and (c.score < best.score - 0.25 or (
-                c.item < best.item - 0.05 and similar_subjects(c.fact.subject, best.fact.subject) < 0.5)):
+        if not other_report and (
+            c.score < best.score - 0.25
+            or (c.item < best.item - 0.05 and similar_subjects(c.fact.subject, best.fact.subject) < 0.5)
+        ):
             continue
         seen.add(key)
         reports.add(c.doc.id)
         where = f"{c.doc.department or c.doc.name} {c.fact.period or ''}".strip() + ", " if other_report else ""
-        out.append(Alternative(
-            text=f"{where}{c.fact.subject}: {shown(c.fact)}", value=str(as_printed(c.fact)), unit=c.fact.unit,
-            yuan=format_yuan(to_yuan(as_printed(c.fact), c.fact.unit)), citations=[cite(c.doc, c.fact)],
-        ))
+        out.append(
+            Alternative(
+                text=f"{where}{c.fact.subject}: {shown(c.fact)}",
+                value=str(as_printed(c.fact)),
+                unit=c.fact.unit,
+                yuan=format_yuan(to_yuan(as_printed(c.fact), c.fact.unit)),
+                citations=[cite(c.doc, c.fact)],
+            )
+        )
         if len(out) == limit:
             break
     return out
@@ -181,8 +197,15 @@ def as_printed(fact: Fact) -> Decimal:
 
 def cite(doc: Document, fact: Fact) -> Citation:
     return Citation(
-        doc=doc.name, page=fact.page, quote=fact.quote, table=fact.table_id, row=fact.row, col=fact.col,
-        start=fact.start, end=fact.end, value=fact.printed,
+        doc=doc.name,
+        page=fact.page,
+        quote=fact.quote,
+        table=fact.table_id,
+        row=fact.row,
+        col=fact.col,
+        start=fact.start,
+        end=fact.end,
+        value=fact.printed,
     )
 
 
@@ -203,10 +226,12 @@ def has_item(q: Question) -> bool:
 def _not_found(q: Question, qid: str, library: Library, passages: list[Passage]) -> Record:
     citations = [
         Citation(doc=library.documents[p.doc_id].name, page=p.page, quote=p.text, table=p.table_id, row=p.row)
-        for p in passages[:3] if p.doc_id in library.documents
+        for p in passages[:3]
+        if p.doc_id in library.documents
     ]
-    return Record(id=qid, question=q.text, status="not_found",
-                  answer=AnswerValue(text=not_found_sentence(q)), citations=citations)
+    return Record(
+        id=qid, question=q.text, status="not_found", answer=AnswerValue(text=not_found_sentence(q)), citations=citations
+    )
 
 
 def _kind_fits(q: Question, fact: Fact) -> bool:
@@ -241,7 +266,7 @@ def _context(fact: Fact) -> str:
     if fact.source == "table":
         return fact.quote
     idx = fact.quote.find(fact.printed)
-    return fact.quote if idx < 0 else fact.quote[max(0, idx - 40): idx + len(fact.printed) + 12]
+    return fact.quote if idx < 0 else fact.quote[max(0, idx - 40) : idx + len(fact.printed) + 12]
 
 
 def _passage_bonus(passages: list[Passage]) -> dict[tuple, float]:

@@ -25,8 +25,24 @@ from qa.record import Record
 INPUTS = (".jsonl", ".csv", ".txt", ".xlsx")
 OUTPUTS = (".jsonl", ".csv", ".xlsx", ".md")
 XLSX_SAVE_EVERY = 10
-CSV_COLUMNS = ["id", "question", "status", "answer", "value", "unit", "yuan", "doc", "page", "quote",
-               "table", "row", "col", "checks", "alternatives", "error"]
+CSV_COLUMNS = [
+    "id",
+    "question",
+    "status",
+    "answer",
+    "value",
+    "unit",
+    "yuan",
+    "doc",
+    "page",
+    "quote",
+    "table",
+    "row",
+    "col",
+    "checks",
+    "alternatives",
+    "error",
+]
 
 
 class Item(BaseModel):
@@ -180,11 +196,19 @@ def csv_row(record: Record) -> list:
     cite = record.citations[0] if record.citations and record.status == "answered" else None
     answer = record.answer
     return [
-        record.id, record.question, record.status,
-        answer.text if answer else "", answer.value if answer else "", answer.unit if answer else "",
+        record.id,
+        record.question,
+        record.status,
+        answer.text if answer else "",
+        answer.value if answer else "",
+        answer.unit if answer else "",
         answer.yuan if answer else "",
-        cite.doc if cite else "", cite.page if cite else "", cite.quote if cite else "",
-        cite.table if cite else "", cite.row if cite else "", cite.col if cite else "",
+        cite.doc if cite else "",
+        cite.page if cite else "",
+        cite.quote if cite else "",
+        cite.table if cite else "",
+        cite.row if cite else "",
+        cite.col if cite else "",
         "; ".join(f"{c.status}: {c.detail}" for c in record.checks),
         "; ".join(a.text for a in record.alternatives),
         record.error or "",
@@ -199,8 +223,9 @@ def markdown(record: Record) -> str:
         lines.append(f"**{record.status}** — {record.answer.text}")
     if record.table:
         lines += ["", "| | value | yuan | kind | source |", "|---|---|---|---|---|"]
-        lines += [f"| {row['label']} | {table_value(row)} | {row.get('yuan') or ''} | {row.get('kind') or ''} | "
-                  f"{row.get('doc') or ''} |" for row in record.table]
+        lines += [
+            f"| {row.label} | {row.shown()} | {row.yuan or ''} | {row.kind or ''} | {row.doc} |" for row in record.table
+        ]
         lines.append("")
     for n, cite in enumerate(record.citations, start=1):
         where = f"{cite.doc} p.{cite.page}" + (f", table {cite.table} row {cite.row}" if cite.table else "")
@@ -210,13 +235,6 @@ def markdown(record: Record) -> str:
     for alt in record.alternatives:
         lines.append(f"- alternative: {alt.text}")
     return "\n".join(lines) + "\n"
-
-
-def table_value(row: dict) -> str:
-    """A comparison cell: the printed figure with its unit, or 'not stated' (never zero)."""
-    if row.get("status") != "stated":
-        return "not stated"
-    return str(row.get("printed") or f"{row.get('value')}{row.get('unit') or ''}")
 
 
 SYMBOL = {"agree": "✓", "holds": "✓", "conflict": "⚠", "broken": "⚠", "unverified": "?"}

@@ -22,8 +22,17 @@ _BASE_MEASURES = {"决算数", "预算数", "执行数", "调整预算数", "上
 
 
 def cite(fact: Fact, docname: str) -> Citation:
-    return Citation(doc=docname, page=fact.page, quote=fact.quote, table=fact.table_id, row=fact.row,
-                    col=fact.col, start=fact.start, end=fact.end, value=fact.printed)
+    return Citation(
+        doc=docname,
+        page=fact.page,
+        quote=fact.quote,
+        table=fact.table_id,
+        row=fact.row,
+        col=fact.col,
+        start=fact.start,
+        end=fact.end,
+        value=fact.printed,
+    )
 
 
 def cross_check(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:
@@ -34,8 +43,7 @@ def same_item(a: Fact, b: Fact) -> bool:
     if a.measure != b.measure or a.period != b.period or a.kind != b.kind:
         return False
     sa, sb = a.subject.strip("“”"), b.subject.strip("“”")
-    return sa == sb or (min(len(sa), len(sb)) >= 4 and (sa in sb or sb in sa)) or \
-        similar_subjects(sa, sb) >= SAME_ITEM
+    return sa == sb or (min(len(sa), len(sb)) >= 4 and (sa in sb or sb in sa)) or similar_subjects(sa, sb) >= SAME_ITEM
 
 
 def statement_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:
@@ -44,9 +52,12 @@ def statement_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check
     checks: list[Check] = []
     seen: set[tuple] = set()
     for other in facts:
-        if other is fact or (other.page, other.start, other.table_id, other.row, other.col) == (
-            fact.page, fact.start, fact.table_id, fact.row, fact.col
-        ) or not same_item(fact, other):
+        if (
+            other is fact
+            or (other.page, other.start, other.table_id, other.row, other.col)
+            == (fact.page, fact.start, fact.table_id, fact.row, fact.col)
+            or not same_item(fact, other)
+        ):
             continue
         if _equal(fact, other):
             agree.append(other)
@@ -55,26 +66,36 @@ def statement_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check
             continue
         seen.add((other.printed, other.page, other.unit))
         if fact.kind == "money" and other.value == fact.value and other.unit != fact.unit:
-            checks.append(Check(
-                status="conflict", kind="unit",
-                detail=f"{other.subject} is printed as {other.printed} on page {other.page} "
-                       f"but as {fact.printed} here: a unit slip ({other.unit} vs {fact.unit}).",
-                citations=[cite(other, doc.name)],
-            ))
+            checks.append(
+                Check(
+                    status="conflict",
+                    kind="unit",
+                    detail=f"{other.subject} is printed as {other.printed} on page {other.page} "
+                    f"but as {fact.printed} here: a unit slip ({other.unit} vs {fact.unit}).",
+                    citations=[cite(other, doc.name)],
+                )
+            )
         elif _same_statement(fact, other):
-            checks.append(Check(
-                status="conflict", kind="value",
-                detail=f"{other.subject} ({other.measure}, {other.period}) is {other.printed} on page "
-                       f"{other.page} but {fact.printed} here.",
-                citations=[cite(other, doc.name)],
-            ))
+            checks.append(
+                Check(
+                    status="conflict",
+                    kind="value",
+                    detail=f"{other.subject} ({other.measure}, {other.period}) is {other.printed} on page "
+                    f"{other.page} but {fact.printed} here.",
+                    citations=[cite(other, doc.name)],
+                )
+            )
     if agree:
         pages = sorted({f.page for f in agree})
-        checks.insert(0, Check(
-            status="agree", kind="restatement",
-            detail=f"{len(agree)} other statement(s) give the same figure (page(s) {', '.join(map(str, pages))}).",
-            citations=[cite(f, doc.name) for f in agree[:5]],
-        ))
+        checks.insert(
+            0,
+            Check(
+                status="agree",
+                kind="restatement",
+                detail=f"{len(agree)} other statement(s) give the same figure (page(s) {', '.join(map(str, pages))}).",
+                citations=[cite(f, doc.name) for f in agree[:5]],
+            ),
+        )
     return checks
 
 
@@ -104,8 +125,16 @@ def _siblings(fact: Fact, facts: list[Fact]) -> list[Fact]:
     """Facts stated in the same sentence (narrative) as this one."""
     if fact.source != "text":
         return []
-    return [f for f in facts if f.source == "text" and f.page == fact.page and f.quote == fact.quote
-            and f.start is not None and fact.start is not None and abs(f.start - fact.start) < len(f.quote)]
+    return [
+        f
+        for f in facts
+        if f.source == "text"
+        and f.page == fact.page
+        and f.quote == fact.quote
+        and f.start is not None
+        and fact.start is not None
+        and abs(f.start - fact.start) < len(f.quote)
+    ]
 
 
 def arithmetic_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:
@@ -115,8 +144,15 @@ def arithmetic_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Chec
         return []
     year = doc.year
     money = [f for f in sentence if f.kind == "money"]
-    cur = next((f for f in money if (f.measure in _BASE_MEASURES and f.period == year and f.measure != "预算数")
-                or (doc.kind == "预算" and f.measure == "预算数" and f.period == year)), None)
+    cur = next(
+        (
+            f
+            for f in money
+            if (f.measure in _BASE_MEASURES and f.period == year and f.measure != "预算数")
+            or (doc.kind == "预算" and f.measure == "预算数" and f.period == year)
+        ),
+        None,
+    )
     prev = next((f for f in money if year and f.period == year - 1 and f.measure in _BASE_MEASURES), None)
     change = next((f for f in money if f.measure == "增减额"), None)
     rate = next((f for f in sentence if f.measure == "增减率"), None)
@@ -126,18 +162,36 @@ def arithmetic_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Chec
     if cur and prev and change:
         checks.append(_difference(cur, prev, change, doc.name))
     if prev and change and rate:
-        checks.append(_ratio("change rate", change.yuan, prev.yuan, rate, [change, prev, rate], doc.name,
-                             slack=_ratio_slack(change, prev)))
+        checks.append(
+            _ratio(
+                "change rate",
+                change.yuan,
+                prev.yuan,
+                rate,
+                [change, prev, rate],
+                doc.name,
+                slack=_ratio_slack(change, prev),
+            )
+        )
     if cur and budget and completion:
-        checks.append(_ratio("completion rate", cur.yuan, budget.yuan, completion, [cur, budget, completion],
-                             doc.name, slack=_ratio_slack(cur, budget)))
+        checks.append(
+            _ratio(
+                "completion rate",
+                cur.yuan,
+                budget.yuan,
+                completion,
+                [cur, budget, completion],
+                doc.name,
+                slack=_ratio_slack(cur, budget),
+            )
+        )
     for share in (f for f in sentence if f.measure == "占比"):
         checks.append(_share(share, money, fact, doc.name))
     return [c for c in checks if c is not None]
 
 
 def _share(share: Fact, money: list[Fact], fact: Fact, docname: str) -> Check | None:
-    """"X 54.39万元，占 Y 55.82万元的97.44%" or "其中：X 2940.05万元，占99.79%" (of the total before
+    """ "X 54.39万元，占 Y 55.82万元的97.44%" or "其中：X 2940.05万元，占99.79%" (of the total before
     其中): the share is recomputed from the printed figures; without a printed base it cannot be."""
     before = [f for f in money if (f.end or 0) <= (share.start or 0)]
     part = next((f for f in reversed(before) if f.subject == share.subject and not _is_base(f, share)), None)
@@ -147,16 +201,23 @@ def _share(share: Fact, money: list[Fact], fact: Fact, docname: str) -> Check | 
     if base is None and "其中" in share.quote and before and before[0] is not part:
         base = before[0]  # the total stated before 其中
     if base is None or base.yuan is None:
-        return Check(status="unverified", kind="share",
-                     detail=f"{share.printed} is a share of a total the sentence does not print.",
-                     citations=[cite(share, docname)])
+        return Check(
+            status="unverified",
+            kind="share",
+            detail=f"{share.printed} is a share of a total the sentence does not print.",
+            citations=[cite(share, docname)],
+        )
     return _ratio("share", part.yuan, base.yuan, share, [part, base, share], docname, slack=_ratio_slack(part, base))
 
 
 def _is_base(amount: Fact, share: Fact) -> bool:
     """The amount printed inside "占…的" right before the percentage."""
-    return amount.end is not None and share.start is not None and 0 <= share.start - amount.end <= 2 and \
-        "占" in share.quote[: share.quote.find(amount.printed)].split("，")[-1]
+    return (
+        amount.end is not None
+        and share.start is not None
+        and 0 <= share.start - amount.end <= 2
+        and "占" in share.quote[: share.quote.find(amount.printed)].split("，")[-1]
+    )
 
 
 def parts_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:
@@ -173,28 +234,57 @@ def parts_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:
     if para is None or "其中" not in para.text:
         return []
     split = para.start + para.text.index("其中")
-    inside = sorted((f for f in facts if f.source == "text" and f.page == fact.page and f.kind == "money"
-                     and f.start is not None and para.start <= f.start < para.end), key=lambda f: f.start or 0)
-    total = next((f for f in reversed(inside) if (f.start or 0) < split and f.measure == fact.measure
-                  and f.period == fact.period and f.yuan is not None), None)
+    inside = sorted(
+        (
+            f
+            for f in facts
+            if f.source == "text"
+            and f.page == fact.page
+            and f.kind == "money"
+            and f.start is not None
+            and para.start <= f.start < para.end
+        ),
+        key=lambda f: f.start or 0,
+    )
+    total = next(
+        (
+            f
+            for f in reversed(inside)
+            if (f.start or 0) < split and f.measure == fact.measure and f.period == fact.period and f.yuan is not None
+        ),
+        None,
+    )
     if total is None:
         return []
-    parts = [f for f in inside if (f.start or 0) > split and f.measure == total.measure and f.period == total.period
-             and f.subject != total.subject and f.yuan is not None and not _share_base(page.text, f)]
+    parts = [
+        f
+        for f in inside
+        if (f.start or 0) > split
+        and f.measure == total.measure
+        and f.period == total.period
+        and f.subject != total.subject
+        and f.yuan is not None
+        and not _share_base(page.text, f)
+    ]
     summed, slack = Decimal(0), yuan_tolerance(total)
     for k, part in enumerate(parts, start=1):
         summed += part.yuan  # type: ignore[operator]
         slack += yuan_tolerance(part)
         if k >= 2 and abs(summed - total.yuan) <= slack and (fact is total or fact in parts[:k]):  # type: ignore[operator]
             names = " + ".join(f"{p.subject} {p.printed}" for p in parts[:k])
-            return [Check(status="holds", kind="parts",
-                          detail=f"{names} = {total.subject} {total.printed}: consistent.",
-                          citations=[cite(f, doc.name) for f in (total, *parts[:k])])]
+            return [
+                Check(
+                    status="holds",
+                    kind="parts",
+                    detail=f"{names} = {total.subject} {total.printed}: consistent.",
+                    citations=[cite(f, doc.name) for f in (total, *parts[:k])],
+                )
+            ]
     return []
 
 
 def _share_base(text: str, fact: Fact) -> bool:
-    """"占行政事业单位离退休80.01万元的70.47%": that amount is the base of a share, not a part."""
+    """ "占行政事业单位离退休80.01万元的70.47%": that amount is the base of a share, not a part."""
     clause = re.split(r"[，,；;。]", text[max(0, (fact.start or 0) - 40) : fact.start])[-1]
     return clause.startswith("占")
 
@@ -206,9 +296,10 @@ def _difference(cur: Fact, prev: Fact, change: Fact, docname: str) -> Check:
     unit = change.unit
     shown = expected / MONEY_UNITS[unit or "元"]
     return Check(
-        status="holds" if holds else "broken", kind="change",
+        status="holds" if holds else "broken",
+        kind="change",
         detail=f"{cur.printed} − {prev.printed} = {shown:f}{unit}; the report states {change.printed}"
-               f" ({'consistent' if holds else 'does not match'}).",
+        f" ({'consistent' if holds else 'does not match'}).",
         citations=[cite(f, docname) for f in (cur, prev, change)],
     )
 
@@ -222,19 +313,31 @@ def _ratio_slack(numerator: Fact, denominator: Fact) -> Decimal:
     return (dn / d + n * dd / (d * d)) * 100
 
 
-def _ratio(name: str, numerator: Decimal | None, denominator: Decimal | None, stated: Fact, cited: list[Fact],
-           docname: str, slack: Decimal) -> Check | None:
+def _ratio(
+    name: str,
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    stated: Fact,
+    cited: list[Fact],
+    docname: str,
+    slack: Decimal,
+) -> Check | None:
     if numerator is None or denominator is None:
         return None
     if denominator == 0:
-        return Check(status="unverified", kind=name, detail=f"the {name} has a zero base",
-                     citations=[cite(f, docname) for f in cited])
+        return Check(
+            status="unverified",
+            kind=name,
+            detail=f"the {name} has a zero base",
+            citations=[cite(f, docname) for f in cited],
+        )
     expected = abs(numerator) / abs(denominator) * 100
     holds = abs(expected - abs(stated.value)) <= half_unit(stated.value) + slack
     places = max(0, -stated.value.as_tuple().exponent) if isinstance(stated.value.as_tuple().exponent, int) else 2
     return Check(
-        status="holds" if holds else "broken", kind=name,
+        status="holds" if holds else "broken",
+        kind=name,
         detail=f"{name}: {expected:.{places}f}% computed from the stated figures; the report states "
-               f"{stated.printed} ({'consistent' if holds else 'does not match'}).",
+        f"{stated.printed} ({'consistent' if holds else 'does not match'}).",
         citations=[cite(f, docname) for f in cited],
     )

@@ -22,17 +22,23 @@ from qa.compare_items import Found, family_for, find_family, find_generic
 from qa.departments import department_of, in_region, mentioned, regions, report_year, strip_names
 from qa.library import Library
 from qa.question import Question, parse_question
-from qa.record import AnswerValue, Record
+from qa.record import AnswerValue, ComparisonRow, Record
 from qa.render import format_yuan, shown
 
 Mode = Literal["rank", "trend", "items"]
 
-_RANK_EN = re.compile(r"\bwhich (department|unit|office|agency|bureau|report)s?\b|"
-                      r"\bacross (departments|reports|units)\b|"
-                      r"\b(list|rank|compare)\b.*\b(departments|units|offices|reports)\b|\bby department\b", re.I)
+_RANK_EN = re.compile(
+    r"\bwhich (department|unit|office|agency|bureau|report)s?\b|"
+    r"\bacross (departments|reports|units)\b|"
+    r"\b(list|rank|compare)\b.*\b(departments|units|offices|reports)\b|\bby department\b",
+    re.I,
+)
 _RANK_ZH = re.compile(r"哪个部门|哪些部门|哪个单位|哪些单位|哪家|各部门|各单位|所有部门|部门间|排名|排序|列出各")
-_TREND_EN = re.compile(r"\bfrom (20\d\d) to (20\d\d)\b|\bbetween (20\d\d) and (20\d\d)\b|\bover the years\b|"
-                       r"\beach year\b|\byear by year\b|\btrend\b|\bover time\b", re.I)
+_TREND_EN = re.compile(
+    r"\bfrom (20\d\d) to (20\d\d)\b|\bbetween (20\d\d) and (20\d\d)\b|\bover the years\b|"
+    r"\beach year\b|\byear by year\b|\btrend\b|\bover time\b",
+    re.I,
+)
 _TREND_ZH = re.compile(r"(20\d\d)年?(?:到|至|—|-|~|－)(20\d\d)|历年|逐年|各年|每年|变化趋势|趋势")
 _ITEMS_EN = re.compile(r"\b(compare|side by side|versus|vs\.?)\b", re.I)
 _ITEMS_ZH = re.compile(r"比较|对比|分别")
@@ -44,10 +50,14 @@ _NOISE_EN = re.compile(
     r"\b(which|what|who|department|departments|unit|units|office|offices|agency|report|reports|did|does|do|the|"
     r"most|least|highest|lowest|largest|smallest|biggest|top|more|on|for|in|of|at|by|from|to|between|over|"
     r"years?|each|trend|time|change|changed|how|list|rank|compare|across|all|its|s|putuo|jiangsu|shanghai|"
-    r"budget(ed|s)?|spent|spend|spending|actual|final|accounts?|side|versus|vs)\b", re.I)
-_NOISE_ZH = re.compile(r"哪个部门|哪些部门|哪个单位|哪些单位|哪家|各部门|各单位|所有部门|部门|单位|排名|排序|列出|"
-                       r"比较|对比|分别|历年|逐年|各年|每年|变化趋势|趋势|变化|情况|如何|怎样|最多|最高|最大|最少|最低|"
-                       r"最小|预算数|决算数|预算|决算|支出|普陀区?|江苏省?|上海市?|到|至|从|的|是|了|哪|个|谁")
+    r"budget(ed|s)?|spent|spend|spending|actual|final|accounts?|side|versus|vs)\b",
+    re.I,
+)
+_NOISE_ZH = re.compile(
+    r"哪个部门|哪些部门|哪个单位|哪些单位|哪家|各部门|各单位|所有部门|部门|单位|排名|排序|列出|"
+    r"比较|对比|分别|历年|逐年|各年|每年|变化趋势|趋势|变化|情况|如何|怎样|最多|最高|最大|最少|最低|"
+    r"最小|预算数|决算数|预算|决算|支出|普陀区?|江苏省?|上海市?|到|至|从|的|是|了|哪|个|谁"
+)
 _COMPOUNDS = ("结转和结余", "社会保障和就业", "文化旅游体育与传媒", "规划和自然资源", "住房和城乡建设", "收入和支出")
 _SPLIT = re.compile(r"\s*(?:、|，|,|;|；|\band\b|和|与|以及|\bvs\.?\b|\bversus\b)\s*", re.I)
 
@@ -155,11 +165,15 @@ def _rows(c: Comparison, docs: list[Document]) -> list[Row]:
         return [Row(_item_name(q), groups[latest], latest[1], latest[2], q) for q in c.items]
     item = c.items[0]
     if c.mode == "trend":
-        return [Row(str(year) if year else "?", members, year, kind, item)
-                for (dept, year, kind), members in sorted(groups.items(), key=lambda kv: (kv[0][1] or 0, kv[0][2]))]
+        return [
+            Row(str(year) if year else "?", members, year, kind, item)
+            for (dept, year, kind), members in sorted(groups.items(), key=lambda kv: (kv[0][1] or 0, kv[0][2]))
+        ]
     years = {k[1] for k in groups}
-    return [Row(dept if len(years) == 1 else f"{dept} {year}", members, year, kind, item)
-            for (dept, year, kind), members in groups.items()]
+    return [
+        Row(dept if len(years) == 1 else f"{dept} {year}", members, year, kind, item)
+        for (dept, year, kind), members in groups.items()
+    ]
 
 
 def _unit_level(doc: Document) -> bool:
@@ -200,33 +214,40 @@ def _check(library: Library, found: Found) -> str:
 
 
 def _record(library: Library, c: Comparison, rows: list[Row], text: str, qid: str) -> Record:
-    table, citations = [], []
+    table: list[ComparisonRow] = []
+    citations = []
     for row in rows:
-        cell: dict = {"label": row.label, "doc": ", ".join(d.name for d in row.docs), "year": row.year,
-                      "kind": row.kind, "value": None, "unit": None, "yuan": None, "status": "not_stated",
-                      "citation": None, "check": None}
+        cell = ComparisonRow(label=row.label, doc=", ".join(d.name for d in row.docs), year=row.year, kind=row.kind)
         if row.found:
             facts = row.found.facts
             cites = [cite(row.found.doc, f) for f in facts]
             citations.extend(cites)
             one = facts[0] if len(facts) == 1 else None
-            cell.update(
-                doc=row.found.doc.name, value=str(one.value) if one else format_yuan(row.found.yuan),
-                unit=one.unit if one else "元", yuan=format_yuan(row.found.yuan), status="stated",
-                citation=cites[0].model_dump(), check=_check(library, row.found), n=len(citations),
-                printed=" + ".join(shown(f) for f in facts),
+            cell = cell.model_copy(
+                update=dict(
+                    doc=row.found.doc.name,
+                    value=str(one.value) if one else format_yuan(row.found.yuan),
+                    unit=one.unit if one else "元",
+                    yuan=format_yuan(row.found.yuan),
+                    status="stated",
+                    citation=cites[0],
+                    check=_check(library, row.found),
+                    n=len(citations),
+                    printed=" + ".join(shown(f) for f in facts),
+                )
             )
         table.append(cell)
     summary = _summary(c, rows, table)
     status = "answered" if any(r.found for r in rows) else "not_found"
-    return Record(id=qid, question=text, status=status, citations=citations, answer=AnswerValue(text=summary),
-                  table=table)
+    return Record(
+        id=qid, question=text, status=status, citations=citations, answer=AnswerValue(text=summary), table=table
+    )
 
 
-def _summary(c: Comparison, rows: list[Row], table: list[dict]) -> str:
+def _summary(c: Comparison, rows: list[Row], table: list[ComparisonRow]) -> str:
     """One sentence in the asker's language, numbered like the citations."""
     zh = c.lang == "zh"
-    stated = [t for t in table if t["status"] == "stated"]
+    stated = [t for t in table if t.status == "stated"]
     item = _item_name(c.items[0]) if c.mode != "items" else ""
     missing = len(table) - len(stated)
     if not table:
@@ -234,8 +255,8 @@ def _summary(c: Comparison, rows: list[Row], table: list[dict]) -> str:
     if not stated:
         return f"所有{len(table)}份报告均未列明{item}。" if zh else f"None of the {len(table)} report(s) state {item}."
 
-    def cell(t: dict) -> str:
-        return f"{t['label']}, {t['printed']} [{t['n']}]" if not zh else f"{t['label']}，{t['printed']}[{t['n']}]"
+    def cell(t: ComparisonRow) -> str:
+        return f"{t.label}, {t.printed} [{t.n}]" if not zh else f"{t.label}，{t.printed}[{t.n}]"
 
     if c.mode == "rank":
         first = stated[0]
@@ -249,31 +270,40 @@ def _summary(c: Comparison, rows: list[Row], table: list[dict]) -> str:
     elif c.mode == "trend":
         first, last = stated[0], stated[-1]
         text = (f"{item}：" if zh else f"{item}: ") + " → ".join(
-            f"{t['label']}年 {t['printed']}[{t['n']}]" if zh else f"{t['label']} {t['printed']} [{t['n']}]"
-            for t in stated)
+            f"{t.label}年 {t.printed}[{t.n}]" if zh else f"{t.label} {t.printed} [{t.n}]" for t in stated
+        )
         if first is not last:
-            change = Decimal(last["yuan"]) - Decimal(first["yuan"])
+            change = Decimal(last.yuan) - Decimal(first.yuan)
             text += (f"，变化{change:+f}元" if zh else f"; change {change:+f} yuan") + _rate(first, change, zh)
         if missing:
             text += f"；{missing}年未列明" if zh else f"; {missing} year(s) not stated"
     else:
-        text = ("；".join(f"{t['label']} {t['printed']}[{t['n']}]" if t["status"] == "stated" else
-                         f"{t['label']} 未列明" for t in table) if zh else
-                "; ".join(f"{t['label']} {t['printed']} [{t['n']}]" if t["status"] == "stated" else
-                          f"{t['label']} not stated" for t in table))
+        text = (
+            "；".join(f"{t.label} {t.printed}[{t.n}]" if t.status == "stated" else f"{t.label} 未列明" for t in table)
+            if zh
+            else "; ".join(
+                f"{t.label} {t.printed} [{t.n}]" if t.status == "stated" else f"{t.label} not stated" for t in table
+            )
+        )
         where = rows[0].docs[0] if rows and rows[0].docs else None
         if where:
-            text = f"{department_of(where)} {rows[0].year}年{rows[0].kind}：{text}" if zh else \
-                f"{department_of(where)}, {rows[0].year} {rows[0].kind}: {text}"
-    kinds = sorted({t["kind"] for t in table if t["kind"]})
+            text = (
+                f"{department_of(where)} {rows[0].year}年{rows[0].kind}：{text}"
+                if zh
+                else f"{department_of(where)}, {rows[0].year} {rows[0].kind}: {text}"
+            )
+    kinds = sorted({t.kind for t in table if t.kind})
     if len(kinds) > 1:
-        text += "。注意：各行混合了预算和决算报告（每行注明类型）" if zh else \
-            ". Note: rows mix budget (预算) and final-account (决算) reports; the kind is shown per row"
+        text += (
+            "。注意：各行混合了预算和决算报告（每行注明类型）"
+            if zh
+            else ". Note: rows mix budget (预算) and final-account (决算) reports; the kind is shown per row"
+        )
     return text + ("。" if zh else ".")
 
 
-def _rate(first: dict, change: Decimal, zh: bool) -> str:
-    base = Decimal(first["yuan"])
+def _rate(first: ComparisonRow, change: Decimal, zh: bool) -> str:
+    base = Decimal(first.yuan)
     if not base:
         return ""
     pct = (change / base * 100).quantize(Decimal("0.01"))
@@ -286,4 +316,3 @@ def answer_comparison(library: Library, text: str, qid: str = "", doc_ids: list[
     if c is None or (doc_ids is not None and len(doc_ids) < 2 and c.mode != "items"):
         return None
     return compare(library, c, text, qid, doc_ids)
-

@@ -35,11 +35,16 @@ class Family:
 FAMILIES = (
     Family("“三公”经费", r"^(财政拨款)?“?三公”?经费(合计|小计|总额|支出|预算数?|决算数?|财政拨款|年初)*$", r"三公"),
     Family("因公出国（境）费", r"因公出国[（(]境[)）](费|经费)", r"因公出国|出国"),
-    Family("公务用车购置及运行费", r"公务用?车购置及运行(维护|维修)?费", r"^公务用车$|公务用车购置及运行|车辆",
-           parts=("公务用车购置费", "公务用车运行费")),
+    Family(
+        "公务用车购置及运行费",
+        r"公务用?车购置及运行(维护|维修)?费",
+        r"^公务用车$|公务用车购置及运行|车辆",
+        parts=("公务用车购置费", "公务用车运行费"),
+    ),
     Family("公务用车购置费", r"^公务用?车购置(费)?(支出)?$|^购置费$", r"公务用车购置(费)?$|车辆购置"),
-    Family("公务用车运行费", r"^公务用?车(用车)?运行(维护|维修)?费(支出)?$|^运行(维护)?费$",
-           r"公务用车运行|运行维护费"),
+    Family(
+        "公务用车运行费", r"^公务用?车(用车)?运行(维护|维修)?费(支出)?$|^运行(维护)?费$", r"公务用车运行|运行维护费"
+    ),
     Family("公务接待费", r"公务接待费", r"公务接待|接待"),
 )
 _ORDINAL = re.compile(r"^[（(]?[一二三四五六七八九十0-9]+[)）.．、]\s*")
@@ -67,7 +72,7 @@ def family_for(terms: list[list[str]]) -> Family | None:
 
 
 def _clean(label: str) -> str:
-    return _ORDINAL.sub("", label.strip()).strip("“”\" ")
+    return _ORDINAL.sub("", label.strip()).strip('“”" ')
 
 
 def family_path_item(fact: Fact) -> str | None:
@@ -92,8 +97,9 @@ def _priority(fact: Fact) -> int:
     return 2
 
 
-def find_family(family: Family, docs: list[Document], library: Library, measure: str,
-                period_of: dict[str, set[int]]) -> Found | None:
+def find_family(
+    family: Family, docs: list[Document], library: Library, measure: str, period_of: dict[str, set[int]]
+) -> Found | None:
     """The item's figure in these reports (one department, year and kind), or None."""
     hits: list[tuple[int, Fact, Document]] = []
     parts: dict[str, list[tuple[int, Fact, Document]]] = {}
@@ -125,22 +131,27 @@ def _consensus(hits: list[tuple[int, Fact, Document]]) -> Found:
     return Found([fact], doc, fact.yuan)  # type: ignore[arg-type]
 
 
-def find_generic(question: Question, docs: list[Document], library: Library, measure: str,
-                 period_of: dict[str, set[int]]) -> Found | None:
+def find_generic(
+    question: Question, docs: list[Document], library: Library, measure: str, period_of: dict[str, set[int]]
+) -> Found | None:
     """Any other item: qa.answer's ranking, held to the asked measure and a stricter item match."""
     best: tuple[float, Fact, Document] | None = None
     for doc in docs:
         for year in sorted(period_of[doc.id]):
-            q = question.model_copy(update={"year": year, "relative_year": 0, "measure": measure,
-                                            "number_kind": "money"})
+            q = question.model_copy(
+                update={"year": year, "relative_year": 0, "measure": measure, "number_kind": "money"}
+            )
             for c in rank(library, q, [doc.id], []):
-                if c.fact.measure == measure and c.item >= MIN_ITEM and c.fact.yuan is not None \
-                        and not _only_in_title(question, c.fact):
+                if (
+                    c.fact.measure == measure
+                    and c.item >= MIN_ITEM
+                    and c.fact.yuan is not None
+                    and not _only_in_title(question, c.fact)
+                ):
                     if best is None or c.score > best[0]:
                         best = (c.score, c.fact, c.doc)
                     break
     return Found([best[1]], best[2], best[1].yuan) if best else None  # type: ignore[arg-type]
-
 
 
 def _only_in_title(question: Question, fact: Fact) -> bool:

@@ -16,7 +16,11 @@ from corpus.model import Document
 # canonical name → other names reports use for it (reviewed against the reports' covers)
 ALIASES: dict[str, tuple[str, ...]] = {
     "江苏省人大常委会办公厅": (
-        "江苏省人大常委会", "江苏省人大办公厅", "省人大常委会办公厅", "省人大办公厅", "省人大常委会",
+        "江苏省人大常委会",
+        "江苏省人大办公厅",
+        "省人大常委会办公厅",
+        "省人大办公厅",
+        "省人大常委会",
     ),
     "江苏省人民检察院": ("省人民检察院", "江苏省检察院", "省检察院"),
     "中共江苏省委办公厅": ("江苏省委办公厅", "省委办公厅"),
@@ -97,9 +101,11 @@ def strip_names(text: str) -> str:
 def regions(text: str) -> list[str]:
     """Regions a question restricts itself to ("Putuo departments", "江苏各部门")."""
     lowered = text.lower()
-    return [region for region, words in REGIONS.items()
-            if any((w in lowered) if re.search(r"[\u3400-\u9fff]", w) else re.search(rf"\b{w}\b", lowered)
-                   for w in words)]
+    return [
+        region
+        for region, words in REGIONS.items()
+        if any((w in lowered) if re.search(r"[\u3400-\u9fff]", w) else re.search(rf"\b{w}\b", lowered) for w in words)
+    ]
 
 
 def in_region(doc: Document, region: str) -> bool:

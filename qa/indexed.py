@@ -25,15 +25,21 @@ def default_index_dir(paths: Sequence[str | Path]) -> Path:
     return (first if first.is_dir() else first.parent) / DEFAULT_INDEX
 
 
-def open_indexed(cls: type[Library], paths: Sequence[str | Path], index_dir: str | Path | None,
-                 model: str | None, progress: bool,
-                 on_progress: Callable[[int, int], None] | None = None) -> Library:
+def open_indexed(
+    cls: type[Library],
+    paths: Sequence[str | Path],
+    index_dir: str | Path | None,
+    model: str | None,
+    progress: bool,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> Library:
     index_dir = Path(index_dir) if index_dir else default_index_dir(paths)
     if paths:
         from rich.console import Console
 
-        report = index_paths(list(paths), index_dir, model, console=Console(stderr=True, quiet=not progress),
-                             on_progress=on_progress)
+        report = index_paths(
+            list(paths), index_dir, model, console=Console(stderr=True, quiet=not progress), on_progress=on_progress
+        )
         for path, reason in report.failed:
             import click
 
@@ -62,9 +68,19 @@ def _retriever(searcher: Searcher, library: Library):  # type: ignore[no-untyped
         filters = Filters(doc=names[0]) if len(names) == 1 else None
         hits = searcher.search(query, k * (1 if filters or ids == set(library.documents) else 3), filters)
         return [
-            Passage(doc_id=h.chunk.doc_id, page=h.page, text=h.chunk.text, score=h.score, source=h.chunk.source,
-                    table_id=h.chunk.table_id, row=h.chunk.row, start=h.chunk.start, end=h.chunk.end)
-            for h in hits if h.chunk.doc_id in ids
+            Passage(
+                doc_id=h.chunk.doc_id,
+                page=h.page,
+                text=h.chunk.text,
+                score=h.score,
+                source=h.chunk.source,
+                table_id=h.chunk.table_id,
+                row=h.chunk.row,
+                start=h.chunk.start,
+                end=h.chunk.end,
+            )
+            for h in hits
+            if h.chunk.doc_id in ids
         ][:k]
 
     return search

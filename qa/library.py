@@ -41,8 +41,14 @@ class Library:
         return cls({d.id: d for d in docs}, {d.id: document_facts(d) for d in docs}, retriever)
 
     @classmethod
-    def open(cls, paths: Sequence[str | Path], index_dir: str | Path | None = None, model: str | None = None,
-             progress: bool = True, on_progress: Callable[[int, int], None] | None = None) -> Library:
+    def open(
+        cls,
+        paths: Sequence[str | Path],
+        index_dir: str | Path | None = None,
+        model: str | None = None,
+        progress: bool = True,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Library:
         """Index the paths (new and changed files only), then load what the index holds for them.
 
         `progress` shows a bar on stderr; `on_progress(done, total)` reports each parsed file (GUIs).
@@ -56,7 +62,8 @@ class Library:
         if not name:
             return list(self.documents)
         return [
-            d.id for d in self.documents.values()
+            d.id
+            for d in self.documents.values()
             if d.name == name or d.path.endswith(name) or Path(name).name == d.name
         ]
 

@@ -24,8 +24,7 @@ def item_score(groups: list[list[str]], fact: Fact, context: str = "") -> float:
     for group in groups:
         weight = 0.3 if all(t in GENERIC for t in group) else 1.0
         best = max(
-            max(coverage(t, fact.subject), 0.85 * coverage(t, fact.label), 0.7 * coverage(t, context))
-            for t in group
+            max(coverage(t, fact.subject), 0.85 * coverage(t, fact.label), 0.7 * coverage(t, context)) for t in group
         )
         weights += weight
         hits += weight * best

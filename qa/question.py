@@ -28,9 +28,12 @@ _LAST_YEAR_ZH = re.compile(r"上年|去年|上一年|上年度")
 _MEASURES_EN: list[tuple[str, str | None]] = [
     (r"\b(unspent|left over|left|remaining|not spent|unused)\b", None),
     (r"\b(percent(age)? change|growth rate|rate of (change|increase|decrease)|by what percent(age)?)\b", "增减率"),
-    (r"\bby how much\b|\bhow much\b.*\b(increase|decrease|rise|fall|grow|drop|change)d?\b|"
-     r"\b(how much (did it|has it) (change|increase|decrease|fall|rise|grow)|change from|increase from|"
-     r"decrease from|difference from last year|year[- ]on[- ]year change)\b", "增减额"),
+    (
+        r"\bby how much\b|\bhow much\b.*\b(increase|decrease|rise|fall|grow|drop|change)d?\b|"
+        r"\b(how much (did it|has it) (change|increase|decrease|fall|rise|grow)|change from|increase from|"
+        r"decrease from|difference from last year|year[- ]on[- ]year change)\b",
+        "增减额",
+    ),
     (r"\b(share|proportion|percent(age)? of( the)? total)\b", "占比"),
     (r"\b(completion rate|percent(age)? of( the)? budget|execution rate)\b", "完成率"),
     (r"\badjusted budget\b", "调整预算数"),
@@ -51,8 +54,11 @@ _MEASURES_ZH: list[tuple[str, str | None]] = [
 ]
 # what a percentage question asks: a change rate, a completion rate or a share
 _PERCENT_MEASURES = [
-    (r"增长|增加|下降|减少|降低|上升|变动|"
-     r"\b(grow|grew|growth|increase|decrease|rise|rose|fall|fell|drop|change)", "增减率"),
+    (
+        r"增长|增加|下降|减少|降低|上升|变动|"
+        r"\b(grow|grew|growth|increase|decrease|rise|rose|fall|fell|drop|change)",
+        "增减率",
+    ),
     (r"完成|执行|of (the )?budget|budget execution", "完成率"),
     (r"占|\bof\b|\bshare\b|\bproportion\b", "占比"),
 ]
@@ -60,8 +66,11 @@ _COUNT_EN = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
 _COUNT_ZH = re.compile(r"多少(辆|人|名|个|台|次|批次|份|件|条|套|家|户)|几(辆|人|名|个|台|次)|人数|数量")
 _PERCENT_EN = re.compile(r"\bpercent|\brate\b|%|\bshare\b|\bproportion\b", re.I)
 _PERCENT_ZH = re.compile(r"百分之|%|率|比例|比重|占比")
-_WHY_EN = re.compile(r"^\s*why\b|\bwhat (explains|caused|drove|accounts for)\b|\breasons?\b|\bwhat .*(used|spent) "
-                     r"(for|on)\b|\bwhat for\b|\bexplain", re.I)
+_WHY_EN = re.compile(
+    r"^\s*why\b|\bwhat (explains|caused|drove|accounts for)\b|\breasons?\b|\bwhat .*(used|spent) "
+    r"(for|on)\b|\bwhat for\b|\bexplain",
+    re.I,
+)
 _WHY_ZH = re.compile(r"为什么|为何|原因|主要用于|用于什么|用在|用途|怎么回事|何故")
 
 # words that carry no item meaning, removed before matching the item
@@ -76,9 +85,7 @@ _STOP_EN = re.compile(
     r"and in|what about|how about|then|so|also|why|explain|reason|reasons|change|changed)\b",
     re.I,
 )
-_BASE_YEAR = re.compile(
-    r"(?:compared (?:with|to)|than|比|较|与|相比|同比)\s*(?:the\s+)?(?:year\s+)?(20\d{2})", re.I
-)
+_BASE_YEAR = re.compile(r"(?:compared (?:with|to)|than|比|较|与|相比|同比)\s*(?:the\s+)?(?:year\s+)?(20\d{2})", re.I)
 _CODE = re.compile(r"(?<!\d)(\d{7}|\d{5})(?!\d)")
 # words that separate item names in a Chinese question: measures, comparisons, question words
 _ITEM_BREAK_ZH = re.compile(
@@ -86,8 +93,22 @@ _ITEM_BREAK_ZH = re.compile(
     r"合计|总计|总额|小计|完成|增长|增加|减少|下降|降低|上升|相比|比|较|占|与|为|是|\d+"
 )
 _MEASURE_WORDS = {
-    "增加", "上升", "增长", "减少", "下降", "降低", "上年", "上年度", "去年", "年末", "年终",
-    "预算", "决算", "预算数", "决算数", "执行数",
+    "增加",
+    "上升",
+    "增长",
+    "减少",
+    "下降",
+    "降低",
+    "上年",
+    "上年度",
+    "去年",
+    "年末",
+    "年终",
+    "预算",
+    "决算",
+    "预算数",
+    "决算数",
+    "执行数",
 }
 _MODIFIERS = {"合计", "总计", "总额", "小计"}
 _FOLLOW_UP_EN = re.compile(r"^\s*(and|what about|how about|and what about|then|what of)\b", re.I)
@@ -152,9 +173,18 @@ def parse_question(text: str, previous: Question | None = None) -> Question:
         terms = [g for g in terms if not set(g) <= _MODIFIERS]  # "total X" asks for X
     follow_up = bool((_FOLLOW_UP_EN if lang == "en" else _FOLLOW_UP_ZH).search(text)) and previous is not None
     q = Question(
-        text=text, lang=lang, item=item, terms=terms, year=years[-1] if years else None,
-        relative_year=relative, measure=measure, number_kind=number_kind, why=why, total=total,
-        follow_up=follow_up, codes=_CODE.findall(text),
+        text=text,
+        lang=lang,
+        item=item,
+        terms=terms,
+        year=years[-1] if years else None,
+        relative_year=relative,
+        measure=measure,
+        number_kind=number_kind,
+        why=why,
+        total=total,
+        follow_up=follow_up,
+        codes=_CODE.findall(text),
     )
     if previous is not None and (follow_up or not terms):
         q = _inherit(q, previous)

@@ -47,6 +47,30 @@ class Alternative(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
 
 
+class ComparisonRow(BaseModel):
+    """One report (or year, or item) of a comparison answer. A report that does not state the item is
+    `not_stated` with no value, never zero."""
+
+    label: str
+    doc: str
+    year: int | None = None
+    kind: str | None = None
+    status: Literal["stated", "not_stated"] = "not_stated"
+    value: str | None = None
+    unit: str | None = None
+    yuan: str | None = None
+    printed: str | None = Field(None, description="the figure as printed, parts joined with + when summed")
+    citation: Citation | None = None
+    check: CheckStatus | None = None
+    n: int | None = Field(None, description="the number of the row's citation in the record")
+
+    def shown(self) -> str:
+        """The value as the report prints it, or "not stated"."""
+        if self.status != "stated":
+            return "not stated"
+        return self.printed or f"{self.value}{self.unit or ''}"
+
+
 class Record(BaseModel):
     id: str
     question: str
@@ -56,7 +80,4 @@ class Record(BaseModel):
     citations: list[Citation] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
     error: str | None = None
-    table: list[dict] = Field(
-        default_factory=list,
-        description="comparison rows (qa.compare): label, doc, year, kind, value, unit, yuan, status, citation, check",
-    )
+    table: list[ComparisonRow] = Field(default_factory=list, description="comparison rows (qa.compare)")

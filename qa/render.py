@@ -9,9 +9,17 @@ from corpus.model import Document, Fact
 from qa.question import Question
 
 MEASURE_EN = {
-    "决算数": "actual", "预算数": "budget", "调整预算数": "adjusted budget", "执行数": "executed",
-    "上年数": "previous year", "增减额": "change", "增减率": "change rate", "占比": "share",
-    "完成率": "share of budget", "比率": "rate", "数量": "count",
+    "决算数": "actual",
+    "预算数": "budget",
+    "调整预算数": "adjusted budget",
+    "执行数": "executed",
+    "上年数": "previous year",
+    "增减额": "change",
+    "增减率": "change rate",
+    "占比": "share",
+    "完成率": "share of budget",
+    "比率": "rate",
+    "数量": "count",
 }
 _EXPLAIN = re.compile(r"主要原因|原因是|主要是|主要用于|一是|由于|用于|因为|系")
 _SENTENCES = re.compile(r"[^。；]+[。；]?")

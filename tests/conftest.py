@@ -25,11 +25,17 @@ def _isolated_state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.setenv("DQA_INDEX", str(tmp_path_factory.getbasetemp() / "dqa-index-default"))
 
 
-def run_dqa(*args: str, cwd: Path | None = None, input: str | None = None, timeout: int = 600,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_dqa(
+    *args: str, cwd: Path | None = None, input: str | None = None, timeout: int = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real `dqa` console script in a subprocess."""
     exe = shutil.which("dqa", path=str(Path(sys.executable).parent)) or "dqa"
     return subprocess.run(
-        [exe, *args], cwd=cwd, input=input, capture_output=True, text=True, timeout=timeout,
+        [exe, *args],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         env={**os.environ, **(env or {})},
     )

@@ -44,7 +44,10 @@ def test_jsonl_in_jsonl_out_in_input_order(tmp_path: Path, index_dir: Path) -> N
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["status"] for r in records] == ["answered", "error", "answered", "error", "not_found"]
     assert records[0]["answer"] == {
-        "text": records[0]["answer"]["text"], "value": "54.39", "unit": "万元", "yuan": "543900",
+        "text": records[0]["answer"]["text"],
+        "value": "54.39",
+        "unit": "万元",
+        "yuan": "543900",
     }
     assert "line 2" in records[1]["error"]
     assert records[2]["answer"]["yuan"] == "1370000"
@@ -55,15 +58,17 @@ def test_jsonl_in_jsonl_out_in_input_order(tmp_path: Path, index_dir: Path) -> N
 
 def test_csv_with_bom_in_csv_out_for_excel(tmp_path: Path, index_dir: Path) -> None:
     qfile = tmp_path / "q.csv"
-    qfile.write_text("id,question,doc\n1,三公经费预算数是多少,\n2,培训费预算数是多少," + SEED.name + "\n",
-                     encoding="utf-8-sig")
+    qfile.write_text(
+        "id,question,doc\n1,三公经费预算数是多少,\n2,培训费预算数是多少," + SEED.name + "\n", encoding="utf-8-sig"
+    )
     out = tmp_path / "r.csv"
     _batch(tmp_path, index_dir, qfile, out)
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
     assert [(r["id"], r["value"], r["unit"], r["yuan"]) for r in rows] == [
-        ("1", "137", "万元", "1370000"), ("2", "5", "万元", "50000"),
+        ("1", "137", "万元", "1370000"),
+        ("2", "5", "万元", "50000"),
     ]
 
 
@@ -116,8 +121,11 @@ def test_ctrl_c_keeps_answered_records(tmp_path: Path, index_dir: Path) -> None:
     qfile.write_text("\n".join(["三公经费预算数是多少", "培训费预算数是多少"] * 300), encoding="utf-8")
     out = tmp_path / "r.jsonl"
     exe = shutil.which("dqa", path=str(Path(sys.executable).parent))
-    proc = subprocess.Popen([exe, "batch", str(qfile), "--corpus", str(SEED), "--index", str(index_dir),
-                             "--out", str(out)], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [exe, "batch", str(qfile), "--corpus", str(SEED), "--index", str(index_dir), "--out", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and (not out.exists() or out.read_text(encoding="utf-8").count("\n") < 3):
         time.sleep(0.2)
@@ -139,14 +147,14 @@ def test_ask_json_is_one_batch_record(index_dir: Path) -> None:
 
 
 def test_ask_plain_prints_answer_citation_and_checks(index_dir: Path) -> None:
-    result = run_dqa("ask", "how much was spent on official vehicles", "--corpus", str(SEED), "--index",
-                     str(index_dir))
+    result = run_dqa("ask", "how much was spent on official vehicles", "--corpus", str(SEED), "--index", str(index_dir))
     assert result.returncode == 0, result.stderr
     assert "54.39万元" in result.stdout and "[1]" in result.stdout and "⚠" in result.stdout
 
 
 def test_chat_follow_up(index_dir: Path) -> None:
-    result = run_dqa("chat", "--corpus", str(SEED), "--index", str(index_dir),
-                     input="公务接待费决算数是多少\n那预算数呢？\n")
+    result = run_dqa(
+        "chat", "--corpus", str(SEED), "--index", str(index_dir), input="公务接待费决算数是多少\n那预算数呢？\n"
+    )
     assert result.returncode == 0, result.stderr
     assert "1.43万元" in result.stdout and "58万元" in result.stdout

@@ -11,6 +11,7 @@ from qa.answer import answer
 from qa.compare import parse_comparison
 from qa.departments import canonical, department_of, report_year
 from qa.library import Library
+from qa.record import ComparisonRow
 from tests.conftest import SAMPLES, SEED
 
 PUTUO_FINAL = SAMPLES / "上海市普陀区财政局2024年度部门决算.pdf"
@@ -23,8 +24,8 @@ def library() -> Library:
     return Library.from_documents([load_document(p) for p in (PUTUO_FINAL, PUTUO_BUDGET, SWU_FINAL, SEED)])
 
 
-def rows(record) -> dict[str, dict]:  # type: ignore[no-untyped-def]
-    return {row["label"]: row for row in record.table}
+def rows(record) -> dict[str, ComparisonRow]:  # type: ignore[no-untyped-def]
+    return {row.label: row for row in record.table}
 
 
 def test_recognises_comparison_and_trend_questions() -> None:
@@ -32,8 +33,12 @@ def test_recognises_comparison_and_trend_questions() -> None:
     assert parse_comparison("哪个部门公务接待费最多？").mode == "rank"
     assert parse_comparison("列出各部门2025年公务用车运行费预算").mode == "rank"
     trend = parse_comparison("How did 江苏省人民检察院's 三公 budget change from 2017 to 2019?")
-    assert (trend.mode, trend.years, trend.departments, trend.measure) == ("trend", (2017, 2019), ["江苏省人民检察院"],
-                                                                         "预算数")
+    assert (trend.mode, trend.years, trend.departments, trend.measure) == (
+        "trend",
+        (2017, 2019),
+        ["江苏省人民检察院"],
+        "预算数",
+    )
     assert parse_comparison("省人大办公厅历年因公出国（境）费预算").departments == ["江苏省人大常委会办公厅"]
     items = parse_comparison("compare receptions, vehicles and overseas travel for 上海市普陀区司法局")
     assert items.mode == "items" and len(items.items) == 3
@@ -52,26 +57,26 @@ def test_ranking_compares_yuan_across_units_and_kinds(library: Library) -> None:
     table = rows(record)
     assert record.status == "answered"
     ziyang = table["资阳市雁江区人民政府办公室 2019"]
-    assert (ziyang["yuan"], ziyang["kind"], ziyang["status"]) == ("14300", "决算", "stated")
-    assert table["上海市普陀区司法局 2026"]["yuan"] == "8300"
-    assert table["上海市普陀区财政局 2024"]["yuan"] == "0"
-    stated = [r for r in record.table if r["status"] == "stated"]
-    assert [Decimal(r["yuan"]) for r in stated] == sorted((Decimal(r["yuan"]) for r in stated), reverse=True)
-    assert "14300" == stated[0]["yuan"] and record.answer.text.startswith("公务接待费最高：资阳市雁江区人民政府办公室")
+    assert (ziyang.yuan, ziyang.kind, ziyang.status) == ("14300", "决算", "stated")
+    assert table["上海市普陀区司法局 2026"].yuan == "8300"
+    assert table["上海市普陀区财政局 2024"].yuan == "0"
+    stated = [r for r in record.table if r.status == "stated"]
+    assert [Decimal(r.yuan) for r in stated] == sorted((Decimal(r.yuan) for r in stated), reverse=True)
+    assert "14300" == stated[0].yuan and record.answer.text.startswith("公务接待费最高：资阳市雁江区人民政府办公室")
     assert "混合" in record.answer.text  # budget and final-account rows mixed: said so
-    assert stated[0]["citation"]["page"] == 1 and stated[0]["check"] == "agree"
+    assert stated[0].citation.page == 1 and stated[0].check == "agree"
 
 
 def test_report_lacking_the_item_is_not_stated_never_zero(library: Library) -> None:
     record, _ = answer(library, "哪个部门公务接待费最多")
     swu = rows(record)["西南大学 2024"]
-    assert (swu["status"], swu["yuan"], swu["value"]) == ("not_stated", None, None)
-    assert record.table[-1]["label"] == "西南大学 2024"  # not stated sorts last, not as zero
+    assert (swu.status, swu.yuan, swu.value) == ("not_stated", None, None)
+    assert record.table[-1].label == "西南大学 2024"  # not stated sorts last, not as zero
 
 
 def test_spent_ranks_final_accounts_only(library: Library) -> None:
     record, _ = answer(library, "Which department spent the most on official receptions?")
-    assert {r["kind"] for r in record.table} == {"决算"}
+    assert {r.kind for r in record.table} == {"决算"}
     assert record.answer.text.startswith("Highest 公务接待费: 资阳市雁江区人民政府办公室 2019, 1.43万元 [1]")
 
 
@@ -79,17 +84,17 @@ def test_items_side_by_side_match_differently_worded_items(library: Library) -> 
     """公务用车购置及运行费 (2026 budget) and 公务用车购置及运行维护费 (seed) are one item."""
     record, _ = answer(library, "compare receptions, vehicles and overseas travel for 上海市普陀区司法局")
     table = rows(record)
-    assert table["公务用车购置及运行费"]["yuan"] == "99800"
-    assert table["公务接待费"]["yuan"] == "8300"
-    assert table["因公出国（境）费"]["yuan"] == "0"
+    assert table["公务用车购置及运行费"].yuan == "99800"
+    assert table["公务接待费"].yuan == "8300"
+    assert table["因公出国（境）费"].yuan == "0"
     seed, _ = answer(library, "哪个部门公务用车购置及运行维护费决算最多")
-    assert rows(seed)["资阳市雁江区人民政府办公室 2019"]["yuan"] == "543900"
+    assert rows(seed)["资阳市雁江区人民政府办公室 2019"].yuan == "543900"
 
 
 def test_trend_over_years_for_one_department(library: Library) -> None:
     record, _ = answer(library, "上海市普陀区财政局公务接待费历年情况")
-    assert [(r["label"], r["kind"]) for r in record.table] == [("2024", "决算")]
-    assert record.table[0]["citation"]["doc"] == PUTUO_FINAL.name
+    assert [(r.label, r.kind) for r in record.table] == [("2024", "决算")]
+    assert record.table[0].citation.doc == PUTUO_FINAL.name
 
 
 def test_report_year_comes_from_the_title(library: Library) -> None:

@@ -89,7 +89,10 @@ def test_docx_paragraphs_and_merged_table(tmp_path: Path) -> None:
     assert parsed.grid() == [["项目", "", "决算数"], ["公务接待费", "", "1.43"]]
     facts = document_facts(doc)
     assert {(f.measure, f.value) for f in facts if f.source == "text"} >= {
-        ("决算数", Decimal("1.43")), ("增减额", Decimal("-8.41")), ("增减率", Decimal("-85.47"))}
+        ("决算数", Decimal("1.43")),
+        ("增减额", Decimal("-8.41")),
+        ("增减率", Decimal("-85.47")),
+    }
 
 
 def test_xlsx_sheet_becomes_a_table(tmp_path: Path) -> None:
@@ -101,7 +104,10 @@ def test_xlsx_sheet_becomes_a_table(tmp_path: Path) -> None:
     book.save(path)
     (table,) = read_document(path).tables
     assert (table.title, table.unit, table.grid()) == (
-        "财政拨款“三公”经费支出决算表", "万元", [["项目", "决算数"], ["公务接待费", "1.43"]])
+        "财政拨款“三公”经费支出决算表",
+        "万元",
+        [["项目", "决算数"], ["公务接待费", "1.43"]],
+    )
 
 
 def test_cid_glyphs_are_reported(tmp_path: Path) -> None:

@@ -18,9 +18,13 @@ def seed():
 
 def _find(facts, subject, printed, period, measure, nth=0):
     hits = [
-        f for f in facts
-        if f.source == "text" and subject in f.subject and f.printed == printed
-        and f.period == period and f.measure == measure
+        f
+        for f in facts
+        if f.source == "text"
+        and subject in f.subject
+        and f.printed == printed
+        and f.period == period
+        and f.measure == measure
     ]
     assert len(hits) > nth, f"no fact {subject} {printed} {period} {measure}"
     return hits[nth]
@@ -150,8 +154,10 @@ def test_every_amount_in_sections_7_and_11_is_a_fact(seed) -> None:
     doc, facts = seed
     text = doc.pages[0].text
     spans = {(f.start, f.end) for f in facts if f.source == "text"}
-    for begin, end in ((text.index("七、“三公”经费"), text.index("八、政府性基金")),
-                       (text.index("十一、其他重要事项"), text.index("第三部分"))):
+    for begin, end in (
+        (text.index("七、“三公”经费"), text.index("八、政府性基金")),
+        (text.index("十一、其他重要事项"), text.index("第三部分")),
+    ):
         for para in doc.paragraphs:
             if begin <= para.start < end:
                 for s, e, _ in find_amounts(para.text):

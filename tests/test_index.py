@@ -120,9 +120,7 @@ def test_migrations_create_exact_columns(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert columns["facts"] == ["doc_id", "idx", *FACT_COLUMNS]
     assert columns["postings"] == ["term", "chunk_id", "tf"]
-    assert [r[0] for r in store.db.execute("SELECT name FROM _migrations")] == [
-        "m001_initial", "m002_parser_version"
-    ]
+    assert [r[0] for r in store.db.execute("SELECT name FROM _migrations")] == ["m001_initial", "m002_parser_version"]
     store.close()
     Store(tmp_path / "ix").close()  # reopening applies nothing twice
 

@@ -51,8 +51,17 @@ def _index_command(tmp_path: Path) -> tuple[list[str], Path]:
     for i in range(N_FILES):
         (folder / f"report_{i:02d}.txt").write_text(text + f"\n附注：副本{i}。\n", encoding="utf-8")
     index_dir = tmp_path / "ix"
-    return [sys.executable, "-c", RUNNER, "index", str(folder), "--index", str(index_dir), "--model", "test-hash"], \
-        index_dir
+    return [
+        sys.executable,
+        "-c",
+        RUNNER,
+        "index",
+        str(folder),
+        "--index",
+        str(index_dir),
+        "--model",
+        "test-hash",
+    ], index_dir
 
 
 def test_kill_9_mid_index_then_rerun(tmp_path: Path) -> None:

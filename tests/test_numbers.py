@@ -84,7 +84,7 @@ def test_unit_captions(caption: str, unit: str | None) -> None:
     ],
 )
 def test_find_amounts(text, printed, value, unit, yuan, kind, approx) -> None:
-    (start, end, amount), = find_amounts(text)
+    ((start, end, amount),) = find_amounts(text)
     assert text[start:end] == printed == amount.printed
     assert amount.value == Decimal(value)
     assert amount.unit == unit

@@ -93,11 +93,14 @@ def test_why_question_quotes_the_reports_explanation(library: Library) -> None:
     assert len(record.citations) >= 2
 
 
-@pytest.mark.parametrize("question", [
-    "How much was spent on official vehicles in 2030?",
-    "How much did the office spend on space exploration?",
-    "月球基地建设支出是多少",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much was spent on official vehicles in 2030?",
+        "How much did the office spend on space exploration?",
+        "月球基地建设支出是多少",
+    ],
+)
 def test_not_found_gives_no_number(library: Library, question: str) -> None:
     record, _ = answer(library, question, "n")
     assert record.status == "not_found"
