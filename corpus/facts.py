@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from corpus.classify import classify_facts
 from corpus.model import Document, Fact, Table
 from corpus.numbers import is_code, is_missing, parse_cell, unit_in
 from corpus.sentences import paragraph_facts
@@ -27,6 +28,7 @@ def document_facts(doc: Document) -> list[Fact]:
                 facts.extend(table_facts(doc, block))
             else:
                 facts.extend(paragraph_facts(doc, page.number, block))
+    classify_facts(doc, facts)
     return facts
 
 

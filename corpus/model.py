@@ -146,3 +146,10 @@ class Fact(Amount):
     col: int | None = None
     start: int | None = None
     end: int | None = None
+    # where the figure sits in the disclosure schema (corpus/schema, set by corpus.classify): the statement id
+    # ("other" for an unclassified table, None in the narrative), the line or narrative item id ("f2080505",
+    # "e30217", "sg_reception", "staffing"), the column ids ("basic/final") and the fund scope (all, fiscal, gp …)
+    statement: str | None = None
+    line: str | None = None
+    column: str | None = None
+    scope: str | None = None

@@ -198,6 +198,10 @@ class Schema(BaseModel):
         """Every line whose name or alias is this label (after `label_key`); several when a name is shared."""
         return [self.lines[i] for i in self._by_name.get(label_key(text), [])]
 
+    def name_keys(self) -> list[tuple[str, list[Line]]]:
+        """Every normalised line name with its lines (for prefix matching of wrapped labels)."""
+        return [(k, [self.lines[i] for i in ids]) for k, ids in self._by_name.items()]
+
     def narrative_named(self, text: str) -> list[NarrativeItem]:
         return [self.narrative[i] for i in self._narrative_by_name.get(label_key(text), [])]
 
