@@ -41,9 +41,17 @@ _MEASURES = {
     "决算数": "final", "预算数": "budget", "调整预算数": "adjusted", "执行数": "executed", "上年数": "prior",
     "增减额": "change", "增减率": "change_rate", "占比": "share", "完成率": "completion", "比率": "share",
 }  # fmt: skip
-_FUNCTION_PATH = re.compile(r"([^（(“”\"，,。；;：:]+?)[（(]类[)）]([^（(]+?)[（(]款[)）](?:([^（(]+?)[（(]项[)）])?")
+_FUNCTION_PATH = re.compile(
+    r"([^()“”\"，,。；;：:、.\d]+?)\(\d{0,3}类\)(?:支出)?(?:([^()]+?)\(\d{0,2}款\))?(?:([^()]+?)\(\d{0,2}项\))?"
+)
 _CODE_NAME = re.compile(r"(2\d{4}(?:\d{2})?)([\u4e00-\u9fff（）()]{2,30})$")
 _CLAUSE_END = re.compile(r"[。；;！？\n]")
+# what may stand between an item and its amount: "公务接待费|决算支出数为|1.43万元", "编制|65名"
+_FILLER = re.compile(
+    r"(?:支出|经费|费用|决算|预算|执行|安排|拨款|财政拨款|一般公共预算|合计|总计|共计|小计|金额|总额|数额|数|额"
+    r"|年初|全年|当年|本年|为|是|达到|达|约|计|共|的|了|有|:|\(万元\)|\(元\))*"
+)
+_SHORT_GAP = ("", "为", "是", "共", "达", "数为", ":")
 _LAST_NUMBERED = re.compile(r"[一二三四五六七八九十]+、([^一二三四五六七八九十、]+)$")
 
 
@@ -553,7 +561,7 @@ class _NarrativeClassifier:
         for item in priority:
             for name in [item.name, *item.aliases]:
                 key = label_key(name)
-                if len(key) < 3:
+                if len(key) < 2:
                     continue
                 if key in names and names[key] != item.id:
                     if isinstance(item, Line) and item.classification == "function":
@@ -580,11 +588,13 @@ class _NarrativeClassifier:
             if line is not None:
                 return line.id, _scope_in(text)
         for end in range(len(text), 1, -1):
+            gap = text[end:]
+            if not _FILLER.fullmatch(gap):
+                continue  # "公务用车驾驶员备用金38,210元": the item must stand right before its amount
             for length in self.lengths:
-                if length > end:
+                if length > end or (length < 3 and gap not in _SHORT_GAP):
                     continue
-                key = text[end - length : end]
-                item_id = self.names.get(key)
+                item_id = self.names.get(text[end - length : end])
                 if item_id and self._fits(item_id, kind):
                     return item_id, _scope_in(text)
         return None, _scope_in(text)
@@ -606,9 +616,10 @@ class _NarrativeClassifier:
         for depth, name in enumerate(names):
             level = ("类", "款", "项")[depth]
             match = [
-                x for x in self.schema.lines_named(name)
+                x for x in self.schema.lines_named(name) + self.schema.lines_named(name + "支出")
                 if x.classification == "function" and x.level == level and (parent is None or x.parent == parent)
             ]  # fmt: skip
+            match = list({x.id: x for x in match}.values())
             if len(match) != 1:
                 return found
             found = parent = match[0].id
@@ -680,8 +691,11 @@ def classify_facts(doc: Document, facts: list[Fact], schema: Schema | None = Non
             window = window[cut:]
             item, scope = narrative.item(window, fact.kind)
             sentence = (fact.page, fact.quote)
+            if fact.kind == "percent" and "占" in window and last_line.get(sentence):
+                item = last_line[sentence]  # "公用经费148.28万元，占基本支出的21.97%": a share of the item before
             if item is None and fact.kind in ("money", "percent"):
-                item = last_line.get(sentence)  # "减少16.18万元，下降22.47%": the change of the item named before
+                before = last_line.get(sentence)  # "减少16.18万元，下降22.47%": the change of the item named before
+                item = before if before and narrative._fits(before, fact.kind) else None
             last_line[sentence] = item
             last_end[fact.page] = fact.end or fact.start
             fact.line = item
