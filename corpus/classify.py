@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from itertools import pairwise
 
 from corpus.model import Document, Fact, Table
@@ -96,6 +97,7 @@ def _is_number(text: str) -> bool:
     return bool(t) and not is_missing(t) and not _ANY_CODE.fullmatch(t) and parse_cell(t) is not None
 
 
+@lru_cache(maxsize=65536)
 def _kind(text: str) -> str:
     """'code', 'part' (a 2-digit 款/项 part), 'number', 'empty' or 'label'."""
     t = _compact(text)
@@ -278,13 +280,21 @@ class ColumnClass:
 
 def _measure_suffix(schema: Schema, key: str) -> tuple[str | None, str]:
     """ "“三公”经费预算数" → ("budget", "三公经费"): a measure word at the end of a header naming an item."""
-    for column in sorted(
-        (c for c in schema.columns.values() if c.dimension == "measure"), key=lambda c: -max(map(len, c.aliases))
-    ):
-        for alias in sorted(map(normalize, column.aliases), key=len, reverse=True):
-            if len(alias) >= 2 and key.endswith(alias) and len(key) > len(alias):
-                return column.id, key[: -len(alias)]
+    for alias, column in _measure_aliases(schema):
+        if key.endswith(alias) and len(key) > len(alias):
+            return column, key[: -len(alias)]
     return None, key
+
+
+_MEASURE_ALIASES: dict[int, list[tuple[str, str]]] = {}
+
+
+def _measure_aliases(schema: Schema) -> list[tuple[str, str]]:
+    """Every measure wording (2 characters or more), longest first."""
+    if id(schema) not in _MEASURE_ALIASES:
+        pairs = {(normalize(a), c.id) for c in schema.columns.values() if c.dimension == "measure" for a in c.aliases}
+        _MEASURE_ALIASES[id(schema)] = sorted((p for p in pairs if len(p[0]) >= 2), key=lambda p: -len(p[0]))
+    return _MEASURE_ALIASES[id(schema)]
 
 
 def classify_column(schema: Schema, statement: Statement | None, path: list[str], kind: str) -> ColumnClass:
@@ -471,7 +481,7 @@ class _RowClassifier:
             line = self._by_name(statement, stripped)
             if line is not None:
                 return RowLine(line.id, scope, label, code, "name without its scope words")
-        line = self._wrapped(statement, key)
+        line = self._wrapped(statement, key) if statement is not None and statement.standard else None
         if line is not None:
             return RowLine(line.id, line.scope, label, code, "name wrapped across cells")
         return RowLine(None, None, label, code, "unknown name")

@@ -152,6 +152,7 @@ class Schema(BaseModel):
     _narrative_by_name: dict[str, list[str]] = PrivateAttr(default_factory=dict)
     _columns_by_name: dict[str, list[str]] = PrivateAttr(default_factory=dict)
     _titles: list[tuple[str, str]] = PrivateAttr(default_factory=list)
+    _name_keys: list[tuple[str, list[Line]]] = PrivateAttr(default_factory=list)
 
     def model_post_init(self, _context: object) -> None:
         for line in self.lines.values():
@@ -200,7 +201,9 @@ class Schema(BaseModel):
 
     def name_keys(self) -> list[tuple[str, list[Line]]]:
         """Every normalised line name with its lines (for prefix matching of wrapped labels)."""
-        return [(k, [self.lines[i] for i in ids]) for k, ids in self._by_name.items()]
+        if not self._name_keys:
+            self._name_keys = [(k, [self.lines[i] for i in ids]) for k, ids in self._by_name.items()]
+        return self._name_keys
 
     def narrative_named(self, text: str) -> list[NarrativeItem]:
         return [self.narrative[i] for i in self._narrative_by_name.get(label_key(text), [])]
