@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from audit.finding import Evidence, Finding
 from corpus.facts import header_measure, header_period
-from corpus.model import Cell, Document, Fact, Table
+from corpus.model import OWN_MEASURE, Cell, Document, Fact, Table
 from corpus.numbers import MONEY_UNITS, half_unit, is_missing, parse_decimal
 
 _TITLE_PREFIX = re.compile(r"^(?:公开\d+表[：:]?|表\d+[：:]?|[一二三四五六七八九十]+、)")
@@ -117,7 +117,7 @@ def _quote(table: Table, cells: list[Cell]) -> str:
 def _own_column(doc: Document, table: Table, col: int) -> bool:
     """This year's figure of the report's own kind (not 上年, not a change, not 年初预算 in a 决算)."""
     path = [_FUND_NAME.sub("", h) for h in table.header_path(col)]
-    own = {"决算": "决算数", "预算": "预算数"}.get(doc.kind, "")
+    own = OWN_MEASURE.get(doc.kind, "")
     measure = header_measure(path, doc.kind)
     return measure in (own, "") and header_period(path, doc.year) == doc.year
 

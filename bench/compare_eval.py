@@ -64,12 +64,12 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print every row, gold vs system")
     args = parser.parse_args()
 
-    from qa.answer import answer
+    from qa import ask
     from qa.library import Library
 
     index_dir = Path(args.index) if args.index else Path(tempfile.mkdtemp(prefix="dqa-compare-"))
     started = time.perf_counter()
-    library = Library.open(corpus_files(), index_dir, progress=True)
+    library = Library.open(corpus_files(), index_dir)
     print(
         f"library: {len(library.documents)} reports, {sum(map(len, library.facts.values()))} facts, "
         f"opened in {time.perf_counter() - started:.1f}s ({index_dir})"
@@ -80,7 +80,7 @@ def main() -> None:
     times: list[float] = []
     for item in questions:
         t0 = time.perf_counter()
-        record, _ = answer(library, item["q"], item["id"])
+        record, _ = ask(library, item["q"], item["id"])
         times.append(time.perf_counter() - t0)
         result = score(item["rows"], [row.model_dump() for row in record.table])
         totals = [a + b for a, b in zip(totals, result[:4], strict=True)]

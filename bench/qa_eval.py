@@ -12,7 +12,7 @@ Sets: bench/questions_dev.jsonl (over the sample PDFs) and /work/shared/eval/see
 {"yuan"}, {"number", "unit"} or {"not_found": true}.
 
 Systems:
-  system    qa.answer.answer over Library.open(["samples"], index_dir)
+  system    qa.ask over Library.open(["samples"], index_dir)
   baseline  the top-1 chunk of the index's hybrid search (restricted to the question's doc) and the
             first amount in it: corpus.numbers.find_amounts for text; for table rows, the first bare
             number parse_cell accepts, with the unit the chunk names ("单位：万元"). Never not_found.
@@ -191,10 +191,10 @@ def score(gold: dict, got: Got) -> Score:
 
 
 def run_system(lib, q: Question) -> Got:  # type: ignore[no-untyped-def]
-    from qa.answer import answer
+    from qa import ask
 
     try:
-        record, _ = answer(lib, q.q, q.id, q.doc)
+        record, _ = ask(lib, q.q, q.id, q.doc)
     except Exception as exc:  # a crash is a wrong answer, not the end of the run
         return Got("error", error=f"{exc.__class__.__name__}: {exc}")
     got = Got(record.status, error=record.error)
@@ -331,7 +331,7 @@ def main() -> None:
         index_dir = str(Path(temp) / "index")
     try:
         t0 = time.perf_counter()
-        lib = Library.open([str(SAMPLES)], index_dir, progress=False)
+        lib = Library.open([str(SAMPLES)], index_dir)
         searcher = Searcher(index_dir)
         print(f"library open (index {index_dir}): {time.perf_counter() - t0:.1f}s, {len(lib.documents)} documents")
 

@@ -59,11 +59,11 @@ def main() -> None:
     temp = tempfile.mkdtemp(prefix="dqa_speed_")
     index_dir = args.index or str(Path(temp) / "index")
     try:
-        from qa.answer import answer
+        from qa import ask
         from qa.library import Library
 
         t0 = time.perf_counter()
-        lib = Library.open([str(SAMPLES)], index_dir, progress=False)
+        lib = Library.open([str(SAMPLES)], index_dir)
         opened = time.perf_counter() - t0
         print(f"library open (index {index_dir}, building it if needed): {opened:.1f}s, {len(lib.documents)} documents")
 
@@ -72,7 +72,7 @@ def main() -> None:
         for _ in range(args.rounds):
             for row in rows:
                 t = time.perf_counter()
-                answer(lib, row["q"], row["id"], row.get("doc"))
+                ask(lib, row["q"], row["id"], row.get("doc"))
                 elapsed = time.perf_counter() - t
                 if first is None:
                     first = elapsed

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from cli import cli
+from cli.progress import open_library
 from corpus.errors import DqaError
 from corpus.model import Document, Fact
 from qa.departments import department_of, report_year
@@ -158,7 +159,7 @@ def export_facts(corpus: tuple[str, ...], index_dir: str | None, out: Path) -> N
     suffix = out.suffix.lower()
     if suffix not in FORMATS:
         raise DqaError(f"{out}: unsupported output format {suffix or '(none)'} (use {', '.join(FORMATS)})")
-    library = Library.open(list(corpus), index_dir)
+    library = open_library(corpus, index_dir)
     writer = {".csv": write_csv, ".xlsx": write_xlsx}.get(suffix, write_sqlite)
     n = writer(fact_rows(library), out)
     click.echo(f"{n} fact(s) from {len(library.documents)} report(s) → {out}", err=True)

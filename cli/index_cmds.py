@@ -26,9 +26,9 @@ def index(paths: tuple[str, ...], index_dir: str, model: str | None) -> None:
 
     Example: dqa index samples/ --index .dqa
     """
-    from index.build import index_paths
+    from cli.progress import build_index
 
-    report = index_paths(list(paths), index_dir, model)
+    report = build_index(paths, index_dir, model)
     click.echo(
         f"{len(report.added)} indexed, {report.unchanged} unchanged, {len(report.removed)} removed, "
         f"{len(report.failed)} failed ({index_dir})",

@@ -9,10 +9,10 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+import qa
 from cli import cli
-from qa.answer import answer
+from cli.progress import open_library
 from qa.batch import SYMBOL, Writer, read_questions
-from qa.library import Library
 from qa.question import Question
 from qa.record import Record
 
@@ -30,10 +30,6 @@ _index = click.option(
     help="Index directory (default: $DQA_INDEX, else .dqa inside the corpus directory).",
 )
 _model = click.option("--model", help="Embedding model for a new index (default: offline multilingual USE).")
-
-
-def open_library(corpus: tuple[str, ...], index_dir: str | None, model: str | None) -> Library:
-    return Library.open(list(corpus), index_dir, model)
 
 
 def print_record(record: Record, console: Console) -> None:
@@ -74,7 +70,7 @@ def ask(
     Example: dqa ask "how much was spent on official vehicles" --corpus samples
     """
     library = open_library(corpus, index_dir, model)
-    record, _ = answer(library, question, "1", doc)
+    record, _ = qa.ask(library, question, "1", doc)
     if as_json:
         click.echo(record.model_dump_json())
     else:
@@ -123,7 +119,7 @@ def batch(questions: Path, corpus: tuple[str, ...], index_dir: str | None, model
                     record = Record(id=item.id, question=item.question, status="error", error=item.error)
                 else:
                     try:
-                        record, _ = answer(library, item.question, item.id, item.doc)
+                        record, _ = qa.ask(library, item.question, item.id, item.doc)
                     except Exception as exc:  # one bad question must not stop an audit run
                         record = Record(
                             id=item.id, question=item.question, status="error", error=f"{exc.__class__.__name__}: {exc}"
@@ -165,5 +161,5 @@ def chat(corpus: tuple[str, ...], index_dir: str | None, model: str | None, doc:
         if not line or not line.strip():
             break
         n += 1
-        record, previous = answer(library, line.strip(), str(n), doc, previous)
+        record, previous = qa.ask(library, line.strip(), str(n), doc, previous)
         print_record(record, console)

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from corpus.classify import classify_facts
-from corpus.model import Document, Fact, Table
-from corpus.numbers import is_code, is_missing, parse_cell, unit_in
+from corpus.model import OWN_MEASURE, Document, Fact, Table
+from corpus.numbers import is_amount, is_code, parse_cell, unit_in
 from corpus.sentences import paragraph_facts
 
 _MEASURE_HEADER = re.compile(
@@ -47,7 +47,7 @@ def header_measure(path: list[str], kind: str) -> str:
     ):
         if any(w in text for w in words):
             return measure
-    return {"决算": "决算数", "预算": "预算数"}.get(kind, "")
+    return OWN_MEASURE.get(kind, "")
 
 
 def header_period(path: list[str], year: int | None) -> int | None:
@@ -77,10 +77,6 @@ def _header_unit(texts: list[str]) -> str | None:
     return None
 
 
-def _is_amount(text: str) -> bool:
-    return not is_missing(text) and not is_code(text) and parse_cell(text) is not None
-
-
 def table_facts(doc: Document, table: Table) -> list[Fact]:
     """One fact per numeric body cell, labelled by its row label(s), codes and header path."""
     facts: list[Fact] = []
@@ -88,7 +84,7 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
     inherited: dict[int, str] = {}
     for row in table.body_rows:
         cells = sorted(row, key=lambda c: c.col)
-        amounts = [c for c in cells if _is_amount(c.text) and not _is_code_cell(c.text, cells, c.col)]
+        amounts = [c for c in cells if is_amount(c.text) and not _is_code_cell(c.text, cells, c.col)]
         if not amounts:
             section_headers = {c.col: c.text for c in cells if c.text} if len(cells) > 1 else section_headers
             for c in cells:
@@ -102,9 +98,7 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
             labels, inherited_first = _row_labels(cells, cell.col, amounts, inherited)
             if labels and any(w in labels[-1] for w in ("编码", "代码", "编号")):
                 continue  # an identifier printed as a number is not an amount
-            header = table.header_path(cell.col) or (
-                [section_headers[cell.col]] if cell.col in section_headers else []
-            )
+            header = table.header_path(cell.col) or ([section_headers[cell.col]] if cell.col in section_headers else [])
             unit = _header_unit(header) or _header_unit(labels) or table.unit
             amount = parse_cell(cell.text, unit)
             if amount is None:
@@ -115,12 +109,14 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
                     doc_id=doc.id,
                     label=" › ".join(path),
                     label_path=path,
-                    subject=labels[1 if inherited_first and len(labels) > 1 else 0] if labels
+                    subject=labels[1 if inherited_first and len(labels) > 1 else 0]
+                    if labels
                     else _header_subject(header) or table.title,
                     code=code,
                     period=header_period(header, doc.year),
-                    measure=header_measure(header, doc.kind) if amount.kind == "money" else
-                    ("占比" if amount.kind == "percent" else "数量"),
+                    measure=header_measure(header, doc.kind)
+                    if amount.kind == "money"
+                    else ("占比" if amount.kind == "percent" else "数量"),
                     value=amount.value,
                     printed=amount.printed,
                     unit=amount.unit,
@@ -136,7 +132,7 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
                 )
             )
         for c in cells:
-            if c.text and not _is_amount(c.text):
+            if c.text and not is_amount(c.text):
                 inherited[c.col] = c.text
     return facts
 
@@ -174,8 +170,7 @@ def _row_labels(cells: list, col: int, amounts: list, inherited: dict[int, str])
 
     def labels_between(lo: int, hi: int) -> list[str]:
         return [
-            c.text for c in cells
-            if lo < c.col < hi and c.text and not is_code(c.text) and parse_cell(c.text) is None
+            c.text for c in cells if lo < c.col < hi and c.text and not is_code(c.text) and parse_cell(c.text) is None
         ]
 
     own = labels_between(prev, col)

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 Kind = Literal["决算", "预算", "other"]
+# what a report states when a figure names no measure: a final account its actuals, a budget its budget
+OWN_MEASURE: dict[str, str] = {"决算": "决算数", "预算": "预算数"}
 Source = Literal["table", "text"]
 
 

@@ -80,6 +80,11 @@ def is_code(text: str) -> bool:
     return bool(_CODE.match(normalize(text).strip()))
 
 
+def is_amount(text: str) -> bool:
+    """A table cell that holds an amount: a number, not a classification code, not "—"."""
+    return bool(text) and not is_missing(text) and not is_code(text) and parse_cell(text) is not None
+
+
 def parse_decimal(text: str) -> Decimal | None:
     """Parse a bare printed number ("1,603,345.54", "(12.00)", "-16.95"); None if it is not one."""
     s = normalize(text).strip().replace(" ", "")

@@ -236,7 +236,7 @@ def _realign(cell: RawCell, xs: list[float]) -> None:
 def _is_caption_row(row: list[RawCell]) -> bool:
     """A row inside the grid that only says who and in what unit: "部门： X | 单位：万元"."""
     texts = [c.text for c in row if c.text]
-    return any(_CAPTION_START.match(t) for t in texts) and not any(_is_amount(t) for t in texts)
+    return any(_CAPTION_START.match(t) for t in texts) and not any(_is_number(t) for t in texts)
 
 
 def _renumber(rows: list[list[RawCell]], start: int, page: int) -> list[list[Cell]]:
@@ -262,7 +262,8 @@ def _renumber(rows: list[list[RawCell]], start: int, page: int) -> list[list[Cel
 # ---------------------------------------------------------------- header rows
 
 
-def _is_amount(text: str) -> bool:
+def _is_number(text: str) -> bool:
+    """Printed as a bare number (amounts and codes alike): the shape of a table's body."""
     return parse_decimal(text) is not None
 
 
@@ -272,7 +273,7 @@ def split_header(rows: list[list[RawCell]]) -> tuple[list[list[RawCell]], list[l
     A row that has blank cells where later rows print amounts is a data row with
     nothing filled in ("结余分配 | "), not a header.
     """
-    amount_cols = {c.col for r in rows for c in r if _is_amount(c.text)} or {
+    amount_cols = {c.col for r in rows for c in r if _is_number(c.text)} or {
         c.col for r in rows for c in r if c.col > 0
     }
     n = 0
@@ -291,7 +292,7 @@ def _is_header_row(row: list[RawCell], amount_cols: set[int]) -> bool:
         return True
     for cell in row:
         text = cell.text
-        if _is_amount(text) or _BODY_LABEL.match(text) or (not text and cell.col in amount_cols):
+        if _is_number(text) or _BODY_LABEL.match(text) or (not text and cell.col in amount_cols):
             return False
     return True
 
@@ -302,7 +303,7 @@ def _split_fused_total(row: list[RawCell]) -> tuple[list[RawCell], list[RawCell]
     if not total:
         return None
     before = row[:total]
-    if not all(c.text and not _is_amount(c.text) and not is_code(c.text) for c in before):
+    if not all(c.text and not _is_number(c.text) and not is_code(c.text) for c in before):
         return None
     label = row[total]
     first = before[0]

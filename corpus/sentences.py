@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from corpus.model import Amount, Document, Fact, Paragraph
+from corpus.model import OWN_MEASURE, Amount, Document, Fact, Paragraph
 from corpus.numbers import find_amounts
 
 _SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
@@ -130,7 +130,7 @@ def _reading(prefix: str, before: str, clause: str, amount: Amount, doc: Documen
         period = year - 1
     else:
         period = year
-    default = {"决算": "决算数", "预算": "预算数"}.get(doc.kind, "")
+    default = OWN_MEASURE.get(doc.kind, "")
     if amount.kind == "percent":
         if any(w in before for w in _DOWN + _UP) and "占" not in clause:
             measure = "增减率"

@@ -15,11 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pydantic import BaseModel, Field
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from corpus.cache import CACHE_VERSION as PARSER_VERSION
 from corpus.errors import DqaError
+from corpus.facts import document_facts
 from corpus.model import Document, Fact
 from corpus.reader import content_id, read_document, supported_files
 from index.chunks import Chunk, document_chunks
@@ -46,18 +45,23 @@ class Parsed(BaseModel):
     chunks: list[Chunk]
 
 
+class FileIndexed(BaseModel):
+    """Progress of a build: one more of the files that needed parsing is done (indexed, or failed with `error`)."""
+
+    done: int
+    total: int
+    path: str
+    error: str | None = None
+
+
 def index_paths(
-    paths: list[str | Path],
-    index_dir: str | Path,
-    model: str | None = None,
-    console: Console | None = None,
-    on_progress: Callable[[int, int], None] | None = None,
-) -> BuildReport:
+    paths: list[str | Path], index_dir: str | Path, model: str | None = None,
+    on_file: Callable[[FileIndexed], None] | None = None,
+) -> BuildReport:  # fmt: skip
     """Index files and directories into `index_dir`; raises DqaError only for a model mismatch.
 
-    `on_progress(done, total)` is called after each file that needed parsing (for GUIs).
+    `on_file` hears about each file that needed parsing as it is done, so a caller can draw progress.
     """
-    console = console or Console(stderr=True)
     report = BuildReport()
     store = Store(index_dir)
     try:
@@ -68,19 +72,13 @@ def index_paths(
         files, roots = _collect(paths, report)
         _drop_deleted(store, roots, files, report)
         todo = [f for f in files if _needs_parse(store, f, report, set(files))]
-        with _progress(console) as progress:
-            task = progress.add_task("indexing", total=len(todo))
-            last_save = time.monotonic()
-            parsing = _parse_all(todo)
-            try:
-                for done, (path, parsed, error) in enumerate(parsing, start=1):
-                    progress.advance(task)
-                    if on_progress:
-                        on_progress(done, len(todo))
-                    if parsed is None:
-                        report.failed.append((path, error or "unknown error"))
-                        progress.console.print(f"[red]failed[/red] {path}: {error}", highlight=False, soft_wrap=True)
-                        continue
+        last_save = time.monotonic()
+        parsing = _parse_all(todo)
+        try:
+            for done, (path, parsed, error) in enumerate(parsing, start=1):
+                if parsed is None:
+                    report.failed.append((path, error or "unknown error"))
+                else:
                     stat = os.stat(path)
                     vectors = embedder.encode([c.text for c in parsed.chunks])
                     store.add_document(parsed.doc, parsed.chunks, parsed.facts, vectors, stat.st_mtime, stat.st_size)
@@ -88,8 +86,10 @@ def index_paths(
                     if time.monotonic() - last_save > SAVE_EVERY_S:
                         store.save_vectors()
                         last_save = time.monotonic()
-            finally:
-                parsing.close()  # stops the workers at once, also on Ctrl-C
+                if on_file:
+                    on_file(FileIndexed(done=done, total=len(todo), path=path, error=error if parsed is None else None))
+        finally:
+            parsing.close()  # stops the workers at once, also on Ctrl-C
         if todo or report.removed:
             store.save_vectors()
     except KeyboardInterrupt:
@@ -98,13 +98,6 @@ def index_paths(
     finally:
         store.close()
     return report
-
-
-def _progress(console: Console) -> Progress:
-    return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True,
-    )  # fmt: skip
 
 
 def _collect(paths: list[str | Path], report: BuildReport) -> tuple[list[str], list[str]]:
@@ -186,15 +179,9 @@ def parse_file(path: str) -> tuple[str, str | None, str | None]:
 
 
 def _facts(doc: Document) -> list[Fact]:
-    """The document's facts; none if the extractor is missing, a warning if it fails."""
-    try:
-        from corpus.facts import document_facts
-    except ImportError as exc:  # not written yet: index without facts
-        if exc.name != "corpus.facts":
-            raise
-        return []
+    """The document's facts; a warning if extraction fails, since the text and tables are still worth indexing."""
     try:
         return document_facts(doc)
-    except Exception as exc:  # facts are an extra: the text and tables are still worth indexing
+    except Exception as exc:
         doc.warnings.append(f"facts not extracted: {type(exc).__name__}: {exc}")
         return []

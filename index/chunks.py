@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from corpus.model import Cell, Document, Fact, Page, Paragraph, Table
-from corpus.numbers import is_code, is_missing, parse_cell
+from corpus.numbers import is_amount
 
 MAX_CHARS = 300
 _SENTENCE = re.compile(r"[^。；;]*(?:[。；;]+|$)")
@@ -106,7 +106,7 @@ def table_chunks(doc_id: str, page: int, table: Table) -> list[Chunk]:
         cells = sorted(cells, key=lambda c: c.col)
         if not any(c.text for c in cells) or any(_DOT_LEADER.search(c.text) for c in cells):
             continue
-        numeric = {c.col for c in cells if _is_amount(c.text)}
+        numeric = {c.col for c in cells if is_amount(c.text)}
         if not numeric and not table.header_rows and sum(1 for c in cells if c.text) >= 2:
             inferred = {c.col: c.text for c in cells if c.text}
         first_value = min(numeric, default=len(cells))
@@ -127,10 +127,6 @@ def table_chunks(doc_id: str, page: int, table: Table) -> list[Chunk]:
         text = " | ".join(p for p in parts if p)
         chunks.append(Chunk(doc_id=doc_id, page=chunk_page, source="table", text=text, table_id=table.id, row=row))
     return chunks
-
-
-def _is_amount(text: str) -> bool:
-    return bool(text) and not is_missing(text) and not is_code(text) and parse_cell(text) is not None
 
 
 def _column_value(table: Table, inferred: dict[int, str], cell: Cell) -> str:

@@ -38,6 +38,7 @@ FACT_COLUMNS = (
     "label", "label_path", "subject", "code", "period", "measure", "value", "printed", "unit", "kind",
     "approx", "yuan", "page", "source", "quote", "table_id", "row", "col", "start", "end",
 )  # fmt: skip
+SCHEMA_COLUMNS = ("statement", "line", "column", "scope")
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -81,7 +82,14 @@ def m002_parser_version(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE documents ADD COLUMN parser TEXT")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_parser_version]
+def m003_fact_schema(db: sqlite3.Connection) -> None:
+    """Where each fact sits in the disclosure schema (corpus/schema), and an index to fetch a report's facts."""
+    for column in SCHEMA_COLUMNS:
+        db.execute(f'ALTER TABLE facts ADD COLUMN "{column}" TEXT')
+    db.execute("CREATE INDEX IF NOT EXISTS facts_line ON facts (line)")
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_initial, m002_parser_version, m003_fact_schema]
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -141,6 +149,11 @@ class Store:
         if row is None:
             raise DqaError(f"document {doc_id} is not in the index at {self.root}")
         return Document.model_validate_json(row["json"])
+
+    def facts(self, doc_id: str) -> list[Fact]:
+        """A document's facts as extracted at index time, in extraction order (chunks' `fact_ids` index them)."""
+        rows = self.db.execute("SELECT * FROM facts WHERE doc_id = ? ORDER BY idx", (doc_id,)).fetchall()
+        return [_row_to_fact(r) for r in rows]
 
     def touch(self, doc_id: str, path: str, mtime: float, size: int) -> None:
         """An unchanged file that moved or was touched: record where and when it is now."""
@@ -207,9 +220,9 @@ class Store:
             data["value"] = str(fact.value)
             data["yuan"] = None if fact.yuan is None else str(fact.yuan)
             data["approx"] = int(fact.approx)
-            rows.append((doc_id, i, *(data[c] for c in FACT_COLUMNS)))
-        columns = ", ".join(f'"{c}"' for c in ("doc_id", "idx", *FACT_COLUMNS))
-        marks = ", ".join("?" * (len(FACT_COLUMNS) + 2))
+            rows.append((doc_id, i, *(data[c] for c in (*FACT_COLUMNS, *SCHEMA_COLUMNS))))
+        columns = ", ".join(f'"{c}"' for c in ("doc_id", "idx", *FACT_COLUMNS, *SCHEMA_COLUMNS))
+        marks = ", ".join("?" * (len(FACT_COLUMNS) + len(SCHEMA_COLUMNS) + 2))
         self.db.executemany(f"INSERT INTO facts ({columns}) VALUES ({marks})", rows)
 
     def _insert_chunk(self, chunk: Chunk) -> int:
@@ -339,3 +352,10 @@ def _row_to_chunk(row: sqlite3.Row) -> Chunk:
         table_id=row["table_id"], row=row["row"], start=row["start"], end=row["end"],
         fact_ids=json.loads(row["fact_ids"]),
     )  # fmt: skip
+
+
+def _row_to_fact(row: sqlite3.Row) -> Fact:
+    data = {c: row[c] for c in (*FACT_COLUMNS, *SCHEMA_COLUMNS)}
+    data["label_path"] = json.loads(data["label_path"] or "[]")
+    data["approx"] = bool(data["approx"])
+    return Fact(doc_id=row["doc_id"], **{k: v for k, v in data.items() if v is not None})

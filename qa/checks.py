@@ -14,25 +14,11 @@ from decimal import Decimal
 from corpus.labels import similar_subjects
 from corpus.model import Document, Fact
 from corpus.numbers import MONEY_UNITS, half_unit, yuan_tolerance
-from qa.record import Check, Citation
+from qa.record import Check, cite
 
 SAME_ITEM = 0.75
 _SCOPES = ("财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "本级", "附属")
 _BASE_MEASURES = {"决算数", "预算数", "执行数", "调整预算数", "上年数", ""}
-
-
-def cite(fact: Fact, docname: str) -> Citation:
-    return Citation(
-        doc=docname,
-        page=fact.page,
-        quote=fact.quote,
-        table=fact.table_id,
-        row=fact.row,
-        col=fact.col,
-        start=fact.start,
-        end=fact.end,
-        value=fact.printed,
-    )
 
 
 def cross_check(fact: Fact, facts: list[Fact], doc: Document) -> list[Check]:

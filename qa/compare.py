@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from corpus.model import Document
-from qa.answer import cite
+from corpus.model import OWN_MEASURE, Document
 from qa.checks import cross_check
 from qa.compare_items import Found, family_for, find_family, find_generic
 from qa.departments import department_of, in_region, mentioned, regions, report_year, strip_names
 from qa.library import Library
 from qa.question import Question, parse_question
-from qa.record import AnswerValue, ComparisonRow, Record
+from qa.record import AnswerValue, ComparisonRow, Record, cite
 from qa.render import format_yuan, shown
 
 Mode = Literal["rank", "trend", "items"]
@@ -188,7 +187,7 @@ def _item_name(q: Question) -> str:
 def _find(library: Library, row: Row) -> Found | None:
     if not row.docs:
         return None
-    measure = {"预算": "预算数", "决算": "决算数"}.get(row.kind, "预算数")
+    measure = OWN_MEASURE.get(row.kind, "预算数")
     # the reader may date a report's table cells a year early (a 2025 budget that mentions 2024
     # first); the title's year and the reader's year are both accepted for the report's own figures
     period_of = {d.id: {y for y in (d.year, report_year(d)) if y is not None} for d in row.docs}
@@ -220,7 +219,7 @@ def _record(library: Library, c: Comparison, rows: list[Row], text: str, qid: st
         cell = ComparisonRow(label=row.label, doc=", ".join(d.name for d in row.docs), year=row.year, kind=row.kind)
         if row.found:
             facts = row.found.facts
-            cites = [cite(row.found.doc, f) for f in facts]
+            cites = [cite(f, row.found.doc.name) for f in facts]
             citations.extend(cites)
             one = facts[0] if len(facts) == 1 else None
             cell = cell.model_copy(

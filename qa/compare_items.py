@@ -3,7 +3,7 @@
 Reports word the 三公 items differently (公务用车购置及运行费 / 公务用车购置及运行维护费 /
 公务用车运行费 + 购置费) and print them in 元 or 万元, so a comparison matches them
 through a small family of patterns and compares yuan. Other items fall back to the
-single-report ranking of qa.answer. A report whose facts do not name the item gives
+single-report ranking of qa.rank. A report whose facts do not name the item gives
 None: "not stated", never zero.
 """
 
@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from corpus.labels import coverage
 from corpus.model import Document, Fact
-from qa.answer import rank
 from qa.library import Library
 from qa.question import Question
+from qa.rank import rank
 
 MIN_ITEM = 0.75  # stricter than a single answer: a wrong cell in a table is easily missed
 
@@ -134,7 +134,7 @@ def _consensus(hits: list[tuple[int, Fact, Document]]) -> Found:
 def find_generic(
     question: Question, docs: list[Document], library: Library, measure: str, period_of: dict[str, set[int]]
 ) -> Found | None:
-    """Any other item: qa.answer's ranking, held to the asked measure and a stricter item match."""
+    """Any other item: qa.rank's ranking, held to the asked measure and a stricter item match."""
     best: tuple[float, Fact, Document] | None = None
     for doc in docs:
         for year in sorted(period_of[doc.id]):

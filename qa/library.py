@@ -1,33 +1,35 @@
 """The reports a question is asked of: documents, their facts, and passage retrieval.
 
-`Library.open` indexes the corpus first when needed (index/ does that
-incrementally) and then answers from the index's stored documents; retrieval
-ranks passages with the index's hybrid search.
+`Library.open` brings the index up to date (index/ does that incrementally) and
+loads what it holds: documents and the facts extracted at index time, never
+re-derived. Retrieval ranks passages with the index's hybrid search.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from corpus.errors import DqaError
 from corpus.facts import document_facts
 from corpus.model import Document, Fact
+from index.build import FileIndexed, index_paths
+from index.search import Filters, Hit, Searcher
 
-Retriever = Callable[[str, int, Sequence[str] | None], list["Passage"]]
+DEFAULT_INDEX = ".dqa"
+Retriever = Callable[[str, int, Sequence[str] | None], list[Hit]]
 
 
-@dataclass(frozen=True)
-class Passage:
-    doc_id: str
-    page: int
-    text: str
-    score: float
-    source: str = "text"
-    table_id: str | None = None
-    row: int | None = None
-    start: int | None = None
-    end: int | None = None
+def default_index_dir(paths: Sequence[str | Path]) -> Path:
+    """$DQA_INDEX when set; else `.dqa` inside the corpus directory (beside a single file)."""
+    if os.environ.get("DQA_INDEX"):
+        return Path(os.environ["DQA_INDEX"])
+    if not paths:
+        return Path(DEFAULT_INDEX)
+    first = Path(paths[0])
+    return (first if first.is_dir() else first.parent) / DEFAULT_INDEX
 
 
 @dataclass
@@ -35,39 +37,63 @@ class Library:
     documents: dict[str, Document]
     facts: dict[str, list[Fact]] = field(default_factory=dict)
     retriever: Retriever | None = None
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of files that could not be read
 
     @classmethod
     def from_documents(cls, docs: Sequence[Document], retriever: Retriever | None = None) -> Library:
+        """A library without an index (tests, one-off reads): facts are extracted here."""
         return cls({d.id: d for d in docs}, {d.id: document_facts(d) for d in docs}, retriever)
 
     @classmethod
     def open(
-        cls,
-        paths: Sequence[str | Path],
-        index_dir: str | Path | None = None,
-        model: str | None = None,
-        progress: bool = True,
-        on_progress: Callable[[int, int], None] | None = None,
-    ) -> Library:
+        cls, paths: Sequence[str | Path], index_dir: str | Path | None = None, model: str | None = None,
+        on_file: Callable[[FileIndexed], None] | None = None,
+    ) -> Library:  # fmt: skip
         """Index the paths (new and changed files only), then load what the index holds for them.
 
-        `progress` shows a bar on stderr; `on_progress(done, total)` reports each parsed file (GUIs).
+        `on_file` hears about each file parsed, for a progress bar; files that failed are in `skipped`.
         """
-        from qa.indexed import open_indexed
-
-        return open_indexed(cls, paths, index_dir, model, progress, on_progress)
+        index_dir = Path(index_dir) if index_dir else default_index_dir(paths)
+        skipped = index_paths(list(paths), index_dir, model, on_file).failed if paths else []
+        searcher = Searcher(index_dir)
+        wanted = [Path(p).resolve() for p in paths]
+        ids = [
+            row["id"] for row in searcher.store.documents()
+            if not wanted or any(_inside(Path(row["path"]).resolve(), w) for w in wanted)
+        ]  # fmt: skip
+        if not ids:
+            raise DqaError(f"no readable documents in {', '.join(map(str, paths)) or index_dir}")
+        documents = {i: searcher.store.load_document(i) for i in ids}
+        facts = {i: searcher.store.facts(i) for i in ids}
+        library = cls(documents, facts, skipped=list(skipped))
+        library.retriever = _retriever(searcher, library)
+        return library
 
     def find(self, name: str | None) -> list[str]:
         """Document ids whose file name (or path ending) matches `name`; all when name is None."""
         if not name:
             return list(self.documents)
         return [
-            d.id
-            for d in self.documents.values()
+            d.id for d in self.documents.values()
             if d.name == name or d.path.endswith(name) or Path(name).name == d.name
-        ]
+        ]  # fmt: skip
 
-    def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None) -> list[Passage]:
+    def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None) -> list[Hit]:
         if self.retriever is None:
             return []
         return self.retriever(query, k, doc_ids)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _retriever(searcher: Searcher, library: Library) -> Retriever:
+    def search(query: str, k: int, doc_ids: Sequence[str] | None) -> list[Hit]:
+        ids = set(doc_ids or library.documents)
+        names = [library.documents[i].name for i in ids]
+        filters = Filters(doc=names[0]) if len(names) == 1 else None
+        hits = searcher.search(query, k * (1 if filters or ids == set(library.documents) else 3), filters)
+        return [h for h in hits if h.chunk.doc_id in ids][:k]
+
+    return search

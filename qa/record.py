@@ -9,6 +9,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from corpus.model import Fact
+
 Status = Literal["answered", "not_found", "error"]
 CheckStatus = Literal["agree", "conflict", "holds", "broken", "unverified"]
 
@@ -23,6 +25,14 @@ class Citation(BaseModel):
     start: int | None = Field(None, description="character span of the number in the page text")
     end: int | None = None
     value: str | None = Field(None, description="the cited number as printed, for highlighting")
+
+
+def cite(fact: Fact, doc_name: str) -> Citation:
+    """The citation of a fact: where it is printed, precisely enough to highlight it."""
+    return Citation(
+        doc=doc_name, page=fact.page, quote=fact.quote, table=fact.table_id, row=fact.row, col=fact.col,
+        start=fact.start, end=fact.end, value=fact.printed,
+    )  # fmt: skip
 
 
 class AnswerValue(BaseModel):

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from corpus.cache import load_document
-from qa.answer import answer
+from qa import ask
 from qa.compare import parse_comparison
 from qa.departments import canonical, department_of, report_year
 from qa.library import Library
@@ -53,7 +53,7 @@ def test_department_names_are_normalised() -> None:
 
 def test_ranking_compares_yuan_across_units_and_kinds(library: Library) -> None:
     """0.83万元 (budget table) outranks 0.00万元 and 1.43万元 beats both; every cell carries its kind."""
-    record, _ = answer(library, "哪个部门公务接待费最多")
+    record, _ = ask(library, "哪个部门公务接待费最多")
     table = rows(record)
     assert record.status == "answered"
     ziyang = table["资阳市雁江区人民政府办公室 2019"]
@@ -68,31 +68,31 @@ def test_ranking_compares_yuan_across_units_and_kinds(library: Library) -> None:
 
 
 def test_report_lacking_the_item_is_not_stated_never_zero(library: Library) -> None:
-    record, _ = answer(library, "哪个部门公务接待费最多")
+    record, _ = ask(library, "哪个部门公务接待费最多")
     swu = rows(record)["西南大学 2024"]
     assert (swu.status, swu.yuan, swu.value) == ("not_stated", None, None)
     assert record.table[-1].label == "西南大学 2024"  # not stated sorts last, not as zero
 
 
 def test_spent_ranks_final_accounts_only(library: Library) -> None:
-    record, _ = answer(library, "Which department spent the most on official receptions?")
+    record, _ = ask(library, "Which department spent the most on official receptions?")
     assert {r.kind for r in record.table} == {"决算"}
     assert record.answer.text.startswith("Highest 公务接待费: 资阳市雁江区人民政府办公室 2019, 1.43万元 [1]")
 
 
 def test_items_side_by_side_match_differently_worded_items(library: Library) -> None:
     """公务用车购置及运行费 (2026 budget) and 公务用车购置及运行维护费 (seed) are one item."""
-    record, _ = answer(library, "compare receptions, vehicles and overseas travel for 上海市普陀区司法局")
+    record, _ = ask(library, "compare receptions, vehicles and overseas travel for 上海市普陀区司法局")
     table = rows(record)
     assert table["公务用车购置及运行费"].yuan == "99800"
     assert table["公务接待费"].yuan == "8300"
     assert table["因公出国（境）费"].yuan == "0"
-    seed, _ = answer(library, "哪个部门公务用车购置及运行维护费决算最多")
+    seed, _ = ask(library, "哪个部门公务用车购置及运行维护费决算最多")
     assert rows(seed)["资阳市雁江区人民政府办公室 2019"].yuan == "543900"
 
 
 def test_trend_over_years_for_one_department(library: Library) -> None:
-    record, _ = answer(library, "上海市普陀区财政局公务接待费历年情况")
+    record, _ = ask(library, "上海市普陀区财政局公务接待费历年情况")
     assert [(r.label, r.kind) for r in record.table] == [("2024", "决算")]
     assert record.table[0].citation.doc == PUTUO_FINAL.name
 

@@ -12,17 +12,19 @@ import os
 import shutil
 import sqlite3
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from corpus.errors import DqaError
+from corpus.facts import document_facts
 from corpus.reader import read_document
 from index.build import index_paths
 from index.chunks import MAX_CHARS, document_chunks
 from index.embed import register_embedder
-from index.store import FACT_COLUMNS, Store
+from index.store import FACT_COLUMNS, SCHEMA_COLUMNS, Store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SEED = SAMPLES / "000_4730eaab2517dbc6.txt"
@@ -118,9 +120,11 @@ def test_migrations_create_exact_columns(tmp_path: Path) -> None:
     assert columns["chunks"] == [
         "id", "doc_id", "page", "source", "text", "table_id", "row", "start", "end", "fact_ids", "n_tokens"
     ]  # fmt: skip
-    assert columns["facts"] == ["doc_id", "idx", *FACT_COLUMNS]
+    assert columns["facts"] == ["doc_id", "idx", *FACT_COLUMNS, *SCHEMA_COLUMNS]
     assert columns["postings"] == ["term", "chunk_id", "tf"]
-    assert [r[0] for r in store.db.execute("SELECT name FROM _migrations")] == ["m001_initial", "m002_parser_version"]
+    assert [r[0] for r in store.db.execute("SELECT name FROM _migrations")] == [
+        "m001_initial", "m002_parser_version", "m003_fact_schema"
+    ]  # fmt: skip
     store.close()
     Store(tmp_path / "ix").close()  # reopening applies nothing twice
 
@@ -257,4 +261,15 @@ def test_a_folder_copied_with_its_index_is_not_reindexed(tmp_path: Path) -> None
     assert (report.added, report.failed, report.unchanged) == ([], [], 1)
     store = Store(copy / ".dqa")
     assert [r["path"] for r in store.documents()] == [str(copy / SEED.name)]
+    store.close()
+
+
+def test_facts_come_back_from_the_store_exactly_as_extracted(tmp_path: Path) -> None:
+    """An open loads the facts written at index time (never re-derived): same values, labels, schema ids."""
+    index_paths([SEED], tmp_path / "ix", "test-hash")
+    store = Store(tmp_path / "ix")
+    doc_id = store.documents()[0]["id"]
+    stored = store.facts(doc_id)
+    assert stored == document_facts(store.load_document(doc_id))
+    assert all(isinstance(f.value, Decimal) for f in stored)
     store.close()

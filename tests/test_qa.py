@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.answer import answer
+from qa import ask
 from qa.library import Library
 from tests.conftest import SEED
 
@@ -32,7 +32,7 @@ SEED_QUESTIONS = [
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Library:
-    return Library.open([str(SEED)], tmp_path_factory.mktemp("qa-index"), progress=False)
+    return Library.open([str(SEED)], tmp_path_factory.mktemp("qa-index"))
 
 
 def _digits(text: str) -> str:
@@ -41,7 +41,7 @@ def _digits(text: str) -> str:
 
 @pytest.mark.parametrize(("qid", "question", "gold"), SEED_QUESTIONS)
 def test_seed_question(library: Library, qid: str, question: str, gold: dict) -> None:
-    record, _ = answer(library, question, qid, SEED.name)
+    record, _ = ask(library, question, qid, SEED.name)
     if gold.get("not_found"):
         assert record.status == "not_found"
         assert record.answer.value is None
@@ -57,37 +57,37 @@ def test_seed_question(library: Library, qid: str, question: str, gold: dict) ->
 
 
 def test_v01_reports_the_unit_slip_as_a_conflict(library: Library) -> None:
-    record, _ = answer(library, "how much was spent on official vehicles", "v01", SEED.name)
+    record, _ = ask(library, "how much was spent on official vehicles", "v01", SEED.name)
     assert record.answer.value == "54.39" and record.answer.unit == "万元"
     conflicts = [c for c in record.checks if c.status == "conflict"]
     assert any(c.kind == "unit" and any("54.39元" in x.quote for x in c.citations) for c in conflicts)
 
 
 def test_ambiguity_lists_the_other_reading(library: Library) -> None:
-    record, _ = answer(library, "What was total fiscal appropriation expenditure in 2019?", "v04")
+    record, _ = ask(library, "What was total fiscal appropriation expenditure in 2019?", "v04")
     assert record.answer.value == "1178.28"
     assert any(a.value == "1113.88" for a in record.alternatives)
 
 
 def test_stated_change_and_rate_are_checked(library: Library) -> None:
-    record, _ = answer(library, "2018年会议费是多少", "x")
+    record, _ = ask(library, "2018年会议费是多少", "x")
     kinds = {(c.kind, c.status) for c in record.checks}
     assert ("change rate", "holds") in kinds
 
 
 def test_follow_ups_reuse_the_previous_question(library: Library) -> None:
-    first, q = answer(library, "公务接待费决算数是多少", "1")
+    first, q = ask(library, "公务接待费决算数是多少", "1")
     assert first.answer.value == "1.43"
-    budget, q = answer(library, "那预算数呢？", "2", previous=q)
+    budget, q = ask(library, "那预算数呢？", "2", previous=q)
     assert (budget.answer.value, budget.answer.unit) == ("58", "万元")
-    last_year, q = answer(library, "and in 2018?", "3", previous=q)
+    last_year, q = ask(library, "and in 2018?", "3", previous=q)
     assert last_year.status == "not_found" or last_year.answer.value != "58"
-    meetings, _ = answer(library, "what about meetings?", "4", previous=q)
+    meetings, _ = ask(library, "what about meetings?", "4", previous=q)
     assert meetings.status == "answered"
 
 
 def test_why_question_quotes_the_reports_explanation(library: Library) -> None:
-    record, _ = answer(library, "why did official reception spending fall?", "w")
+    record, _ = ask(library, "why did official reception spending fall?", "w")
     assert record.answer.value == "1.43" or record.answer.value == "8.41"
     assert "一是" in record.answer.text or "主要" in record.answer.text
     assert len(record.citations) >= 2
@@ -102,18 +102,18 @@ def test_why_question_quotes_the_reports_explanation(library: Library) -> None:
     ],
 )
 def test_not_found_gives_no_number(library: Library, question: str) -> None:
-    record, _ = answer(library, question, "n")
+    record, _ = ask(library, question, "n")
     assert record.status == "not_found"
     assert record.answer.value is None and record.answer.yuan is None
 
 
 def test_unknown_doc_is_an_error(library: Library) -> None:
-    record, _ = answer(library, "三公经费预算数是多少", "e", "nope.pdf")
+    record, _ = ask(library, "三公经费预算数是多少", "e", "nope.pdf")
     assert record.status == "error" and "nope.pdf" in record.error
 
 
 def test_record_matches_the_batch_contract(library: Library) -> None:
-    record, _ = answer(library, "三公经费预算数是多少", "c1")
+    record, _ = ask(library, "三公经费预算数是多少", "c1")
     data = json.loads(record.model_dump_json())
     assert set(data) >= {"id", "question", "status", "answer", "alternatives", "citations", "checks", "error"}
     assert set(data["answer"]) == {"text", "value", "unit", "yuan"}
@@ -123,14 +123,14 @@ def test_record_matches_the_batch_contract(library: Library) -> None:
 
 
 def test_parts_after_qizhong_add_up_to_the_total(library: Library) -> None:
-    record, _ = answer(library, "三公经费决算数是多少", "p")
+    record, _ = ask(library, "三公经费决算数是多少", "p")
     assert record.answer.value == "55.82"
     parts = [c for c in record.checks if c.kind == "parts"]
     assert parts and parts[0].status == "holds" and "54.39万元" in parts[0].detail
 
 
 def test_share_of_a_printed_base_is_recomputed(library: Library) -> None:
-    record, _ = answer(library, "行政单位医疗支出多少", "s")
+    record, _ = ask(library, "行政单位医疗支出多少", "s")
     shares = [c for c in record.checks if c.kind == "share"]
     assert shares and shares[0].status == "holds" and "82.98%" in shares[0].detail
 
@@ -140,7 +140,7 @@ def test_other_reports_figures_are_listed_when_no_report_is_named() -> None:
     from tests.conftest import SAMPLES
 
     library = Library.from_documents([read_document(SEED), read_document(SAMPLES / "shpt_sfj_2026_budget.pdf")])
-    record, _ = answer(library, "三公经费预算数是多少", "x")
+    record, _ = ask(library, "三公经费预算数是多少", "x")
     docs = {record.citations[0].doc} | {a.citations[0].doc for a in record.alternatives}
     assert docs == {SEED.name, "shpt_sfj_2026_budget.pdf"}
     assert {record.answer.value, *(a.value for a in record.alternatives)} >= {"137", "10.81"}
