@@ -6,6 +6,9 @@ Usage (from the repo root, venv active):
     python bench/qa_eval.py --index /tmp/dqa_idx  # reuse (or build once) an index there
     python bench/qa_eval.py --only pt01 sw03      # just these question ids
     python bench/qa_eval.py --out /tmp/eval.json  # also dump every record
+    python bench/qa_eval.py --corpus /tmp/raw35 --index /tmp/ix35 --set heldout=bench/heldout/questions_schema.jsonl
+                                                  # held-out questions over a copy of corpus-raw's Chinese PDFs
+    python bench/qa_eval.py ... --nodoc           # the same questions with no report named
 
 Sets: bench/questions_dev.jsonl (over the sample PDFs) and /work/shared/eval/seed_questions.jsonl
 (over samples/000_4730eaab2517dbc6.txt; skipped when absent). Gold is {"value", "unit", "yuan"},
@@ -25,6 +28,8 @@ Scoring:
                 such matches are marked "≈" in the listing.
   NF precision  of the questions answered not_found, the share whose gold is not_found.
   NF recall     of the gold not_found questions, the share answered not_found.
+  confident wrong  answered with a number that is not the gold one (or a number where the gold is not found):
+                the failure that ends up in print.
   conflict      answers carrying a check with status conflict or broken.
 """
 
@@ -275,6 +280,7 @@ def summarize(questions: list[Question], results: dict[str, list[tuple[Got, Scor
             gold_nf = [i for i in idx if gold_kind(questions[i].gold) == "not_found"]
             both = [i for i in said_nf if i in gold_nf]
             conflicts = sum(1 for i in idx if res[i][0].status == "answered" and res[i][0].conflict)
+            wrong = sum(1 for i in idx if res[i][0].status == "answered" and not res[i][1].value_ok)
             approx = sum(1 for i in idx if res[i][1].approx)
             rows.append(
                 [
@@ -284,6 +290,7 @@ def summarize(questions: list[Question], results: dict[str, list[tuple[Got, Scor
                     acc(en),
                     acc(zh),
                     acc(idx),
+                    str(wrong),
                     acc(answerable),
                     pct(len(both), len(said_nf)),
                     pct(len(both), len(gold_nf)),
@@ -308,16 +315,31 @@ def main() -> None:
     ap.add_argument("--index", help="index directory (built/updated there; default: a fresh temp dir)")
     ap.add_argument("--dev", default=str(DEV))
     ap.add_argument("--seed", default=str(SEED))
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
+        help="score this question file instead of dev+seed (repeatable), e.g. heldout=bench/heldout/...",
+    )
+    ap.add_argument("--corpus", action="append", default=[], help="report folder(s) to open (default: samples/)")
+    ap.add_argument("--nodoc", action="store_true", help="ask every question over the whole corpus, no doc named")
     ap.add_argument("--only", nargs="*", help="only these question ids")
     ap.add_argument("--out", help="write every question with both systems' answers to this JSON file")
     ap.add_argument("--baseline-wrong", action="store_true", help="also list the baseline's wrong answers")
     args = ap.parse_args()
 
-    questions = load(Path(args.dev), "dev")
-    if Path(args.seed).is_file():
-        questions += load(Path(args.seed), "seed")
+    if args.set:
+        questions = [q for spec in args.set for q in load(Path(spec.split("=", 1)[1]), spec.split("=", 1)[0])]
     else:
-        print(f"(seed set {args.seed} not found; skipped)", file=sys.stderr)
+        questions = load(Path(args.dev), "dev")
+        if Path(args.seed).is_file():
+            questions += load(Path(args.seed), "seed")
+        else:
+            print(f"(seed set {args.seed} not found; skipped)", file=sys.stderr)
+    if args.nodoc:
+        for q in questions:
+            q.doc = None
     if args.only:
         questions = [q for q in questions if q.id in set(args.only)]
 
@@ -331,7 +353,7 @@ def main() -> None:
         index_dir = str(Path(temp) / "index")
     try:
         t0 = time.perf_counter()
-        lib = Library.open([str(SAMPLES)], index_dir)
+        lib = Library.open(args.corpus or [str(SAMPLES)], index_dir)
         searcher = Searcher(index_dir)
         print(f"library open (index {index_dir}): {time.perf_counter() - t0:.1f}s, {len(lib.documents)} documents")
 
@@ -360,6 +382,7 @@ def main() -> None:
         "EN acc",
         "ZH acc",
         "overall",
+        "confident wrong",
         "answerable acc",
         "NF precision",
         "NF recall",

@@ -605,9 +605,29 @@ class _NarrativeClassifier:
                 if length > end or (length < 3 and gap not in _SHORT_GAP):
                     continue
                 item_id = self.names.get(text[end - length : end])
-                if item_id and self._fits(item_id, kind):
+                if item_id and self._fits(item_id, kind) and not self._other_side(item_id, gap):
+                    if self._fund_total(
+                        item_id
+                    ):  # "“三公”经费|财政拨款支出|55.82万元": the item is 三公, 财政拨款 its scope
+                        before, _ = self.item(window[: len(window) - len(text) + end - length], kind)
+                        if before is not None and not self._fund_total(before):
+                            return before, _scope_in(text)
                     return item_id, _scope_in(text)
         return None, _scope_in(text)
+
+    def _fund_total(self, item_id: str) -> bool:
+        """A line that is a fund's total (财政拨款收入/支出, 一般公共预算财政拨款收入 …): printed after an item's
+        name it gives that item's fund scope, not another item."""
+        line = self.schema.lines.get(item_id)
+        return line is not None and line.classification == "line" and line.scope in ("fiscal", "gp", "gf", "soc")
+
+    def _other_side(self, item_id: str, gap: str) -> bool:
+        """ "财政拨款|支出1178.28万元" is spending, never the income line 财政拨款(收入), and the reverse."""
+        line = self.schema.lines.get(item_id)
+        if line is None:
+            return False
+        income = line.kind == "income" or item_id.startswith("inc_")
+        return ("支出" in gap and income) or ("收入" in gap and not income and line.classification == "line")
 
     def _fits(self, item_id: str, kind: str) -> bool:
         narrative = self.schema.narrative.get(item_id)
@@ -706,6 +726,9 @@ def classify_facts(doc: Document, facts: list[Fact], schema: Schema | None = Non
             if item is None and fact.kind in ("money", "percent"):
                 before = last_line.get(sentence)  # "减少16.18万元，下降22.47%": the change of the item named before
                 item = before if before and narrative._fits(before, fact.kind) else None
+            if item is None:  # "…；比去年同期3.96万元": the sentence's own subject, carried over by the extractor
+                named = narrative.names.get(label_key(fact.subject))
+                item = named if named and narrative._fits(named, fact.kind) else None
             last_line[sentence] = item
             last_end[fact.page] = fact.end or fact.start
             fact.line = item

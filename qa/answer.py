@@ -14,7 +14,7 @@ from index.search import Hit
 from qa.checks import cross_check
 from qa.library import Library
 from qa.question import Question
-from qa.rank import alternatives, as_printed, has_item, rank
+from qa.rank import alternatives, as_printed, rank
 from qa.record import AnswerValue, Citation, Record, cite
 from qa.render import answer_sentence, explanation_for, format_yuan, not_found_sentence
 
@@ -22,7 +22,7 @@ from qa.render import answer_sentence, explanation_for, format_yuan, not_found_s
 def answer_one(library: Library, question: Question, doc_ids: list[str], qid: str = "") -> Record:
     """The single figure that answers the question from these reports, or not found."""
     passages = library.search(_search_text(question), 20, doc_ids)
-    ranked = rank(library, question, doc_ids, passages) if has_item(question) else []
+    ranked = rank(library, question, doc_ids, passages)
     if not ranked:
         return _not_found(question, qid, library, passages)
     best = ranked[0]

@@ -14,6 +14,7 @@ from decimal import Decimal
 from corpus.labels import similar_subjects
 from corpus.model import Document, Fact
 from corpus.numbers import MONEY_UNITS, half_unit, yuan_tolerance
+from corpus.schema import load_schema
 from qa.record import Check, cite
 
 SAME_ITEM = 0.75
@@ -37,13 +38,11 @@ def statement_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check
     agree: list[Fact] = []
     checks: list[Check] = []
     seen: set[tuple] = set()
+    here = (fact.page, fact.start, fact.table_id, fact.row, fact.col)
     for other in facts:
-        if (
-            other is fact
-            or (other.page, other.start, other.table_id, other.row, other.col)
-            == (fact.page, fact.start, fact.table_id, fact.row, fact.col)
-            or not same_item(fact, other)
-        ):
+        if other is fact or (other.page, other.start, other.table_id, other.row, other.col) == here:
+            continue
+        if not same_item(fact, other) and not (_part_of_the_same(fact, other) and other.value == fact.value):
             continue
         if _equal(fact, other):
             agree.append(other)
@@ -83,6 +82,15 @@ def statement_checks(fact: Fact, facts: list[Fact], doc: Document) -> list[Check
             ),
         )
     return checks
+
+
+def _part_of_the_same(a: Fact, b: Fact) -> bool:
+    """One line is the other's part (公务用车运行维护费 of 公务用车购置及运行费): the same digits in another unit are a
+    slip of the same figure."""
+    if not a.line or not b.line or a.line == b.line or (a.measure, a.period) != (b.measure, b.period):
+        return False
+    lines = load_schema().lines
+    return any(getattr(lines.get(x), "parent", None) == y for x, y in ((a.line, b.line), (b.line, a.line)))
 
 
 def _same_statement(a: Fact, b: Fact) -> bool:

@@ -1,25 +1,31 @@
 """Which facts could answer a question, best first.
 
-A fact is a candidate when its kind of number, period and measure fit the question and
-its label covers the item asked (qa.match); retrieval rank adds a small bonus. Near-ties
-between statements of one item are settled by how often the report restates a value.
+One rule decides (the answer is given only when it holds): the question names an item of the disclosure
+schema (qa.target) and the report has a fact of that line with the asked measure (else the report's own:
+决算数 in a final account) for the asked period (else the report's year), of the kind the item is, in the
+asked fund scope. Among such facts the statement the schema prefers for the line wins (a 三公 item: the 三公
+table or its narrative), then the report's most restated value. A question outside the schema is matched on
+words (qa.match) against the facts the schema could not place, never against a fact that is some other line.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from corpus.labels import coverage, similar_subjects
 from corpus.model import OWN_MEASURE, Document, Fact
 from corpus.numbers import normalize, parse_decimal, to_yuan
+from corpus.schema import Line, Schema, label_key, load_schema
 from index.search import Hit
 from qa.library import Library
 from qa.match import GENERIC, item_score
 from qa.question import Question
 from qa.record import Alternative, cite
 from qa.render import format_yuan, shown
+from qa.target import Target, item_kind, resolve
 
 _PRINTED_NUMBER = re.compile(r"[-(]?\d[\d,]*(?:\.\d+)?\)?")
 MIN_ITEM_SCORE = 0.62
@@ -35,10 +41,122 @@ class Candidate:
     doc: Document
     score: float
     item: float
+    note: str = ""  # why an alternative is not the answer (a narrower figure of the item)
 
 
 def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Hit]) -> list[Candidate]:
     """Facts that could answer, best first; empty when none is confident enough."""
+    target = resolve(q)
+    if target.items:
+        return _on_schema(library, q, target, doc_ids, passages)
+    return _by_words(library, q, doc_ids, passages) if has_item(q) else []
+
+
+def _on_schema(
+    library: Library, q: Question, target: Target, doc_ids: list[str], passages: list[Hit]
+) -> list[Candidate]:
+    """Facts of the lines the question names; the narrower lines' facts follow, marked, as alternatives."""
+    schema = load_schema()
+    near = _passage_bonus(passages)
+    out: list[Candidate] = []
+    narrower: list[Candidate] = []
+    for doc_id in doc_ids:
+        doc = library.documents[doc_id]
+        if _names_another_report(q, doc):
+            continue
+        period = q.year or (doc.year + q.relative_year if doc.year else None)
+        facts = library.facts[doc_id]
+        mapped = [f for f in facts if f.line in target.items or f.line in target.narrower]
+        if not any(f.line in target.items for f in mapped):  # the narrative may state it in words not mapped
+            mapped += [f for f in facts if f.line is None and f.source == "text" and _states(f, target, schema)]
+        for fact in mapped:
+            if not _fits(q, fact, doc, period, target):
+                continue
+            if fact.line in target.narrower:
+                where = schema.statements.get(fact.statement or "")
+                note = f"a narrower figure, in {where.title}" if where else "a narrower figure"
+                narrower.append(Candidate(fact, doc, 0.0, 0.0, note=note))
+                continue
+            line = fact.line if fact.line in target.items else target.items[0]
+            order = target.items.index(line)
+            score = 1.0 - 0.05 * order + _preference(schema, line, fact) + _scope_fit(schema, line, target, fact)
+            score += near.get((doc_id, fact.page, fact.table_id, fact.row), 0.0) + (0.0 if fact.line else -0.1)
+            score += 0.1 if _worded_as_asked(fact, target) else 0.0
+            score += 0.5 if fact.line in target.codes else 0.0
+            if _collides_with_budget(fact, facts):
+                score -= 0.1
+            out.append(Candidate(fact, doc, score, 1.0 - 0.05 * order))
+    out.sort(key=lambda c: (-c.score, c.fact.page, c.fact.start or 0))
+    ranked = _consensus(out, False, library.facts, same=lambda a, b: a.fact.line == b.fact.line)
+    return [*ranked, *narrower] if ranked else []
+
+
+def _fits(q: Question, fact: Fact, doc: Document, period: int | None, target: Target) -> bool:
+    """The asked (or the report's own) measure and period, the item's kind of number, the asked scope."""
+    if period is not None and fact.period != period:
+        return False
+    kind = item_kind(fact.line) if fact.line else item_kind(target.items[0])
+    wanted_kind = "percent" if q.number_kind == "percent" or q.measure in ("增减率", "占比", "完成率") else kind
+    if fact.kind != ("count" if wanted_kind == "count" else wanted_kind):
+        return False
+    measure = q.measure or OWN_MEASURE.get(doc.kind, "")
+    if fact.measure != measure and not (q.measure is None and fact.measure in ("", "执行数", "数量")):
+        return False
+    return target.scope is None or fact.scope == target.scope or (fact.scope is None and _says_scope(fact, target))
+
+
+def _preference(schema: Schema, line_id: str, fact: Fact) -> float:
+    """The schema's statement preference for the line: 0.2 for its first choice, less for later ones."""
+    line = schema.lines.get(line_id)
+    prefer = line.prefer if line else ["narrative"]
+    where = "narrative" if fact.source == "text" else fact.statement
+    return 0.2 * (1 - prefer.index(where) / len(prefer)) if where in prefer else 0.0
+
+
+def _scope_fit(schema: Schema, line_id: str, target: Target, fact: Fact) -> float:
+    """Without an asked scope, the line's own scope (all funds, or the narrative's) before a narrower one."""
+    line = schema.lines.get(line_id)
+    if target.scope is not None or fact.scope in (None, "all", line.scope if line else None):
+        return 0.0
+    return -0.15
+
+
+def _worded_as_asked(fact: Fact, target: Target) -> bool:
+    """The report prints the item in the question's own words (在编人员 rather than 实有人员, both staff in post)."""
+    subject = label_key(fact.subject)
+    return any(len(name) >= 3 and name in subject for name in target.names)
+
+
+def _says_scope(fact: Fact, target: Target) -> bool:
+    words = {"fiscal": "财政拨款", "gp": "一般公共预算", "gf": "政府性基金", "soc": "国有资本经营"}
+    return words.get(target.scope or "", "?") in _context(fact)
+
+
+def _states(fact: Fact, target: Target, schema: Schema) -> bool:
+    """A narrative amount the classifier left unplaced whose sentence names the item right before it."""
+    context = label_key(_context(fact)[:80])
+    names = [label_key(n) for i in target.items[:1] for n in _item_names(schema, i)]
+    return any(len(n) >= 3 and n in context for n in names)
+
+
+def _item_names(schema: Schema, item_id: str) -> list[str]:
+    item = schema.item(item_id)
+    if item is None:
+        return []
+    return item.names if isinstance(item, Line) else [item.name, *item.aliases]
+
+
+def _names_another_report(q: Question, doc: Document) -> bool:
+    """The question names a department, and this report is not that department's."""
+    return bool(q.terms) and _item_groups(q, doc) is None and has_item(q) and _names_a_body(q)
+
+
+def _names_a_body(q: Question) -> bool:
+    return any(any(w in t for w in ("局", "委", "办", "院", "厅", "大学", "街道", "政府")) for g in q.terms for t in g)
+
+
+def _by_words(library: Library, q: Question, doc_ids: list[str], passages: list[Hit]) -> list[Candidate]:
+    """A question outside the schema: label words against the facts the schema could not place."""
     near = _passage_bonus(passages)
     out: list[Candidate] = []
     for doc_id in doc_ids:
@@ -48,6 +166,8 @@ def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Hit])
         if groups is None:
             continue
         for fact in library.facts[doc_id]:
+            if fact.line is not None:
+                continue  # a figure the schema places is some other line than any the question names
             if not _kind_fits(q, fact) or (period is not None and fact.period != period) or _opposite(q, fact):
                 continue
             if q.codes and not any(c == fact.code or c in fact.subject or c in fact.quote for c in q.codes):
@@ -65,7 +185,10 @@ def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Hit])
     return _consensus(out, q.total, library.facts)
 
 
-def _consensus(ranked: list[Candidate], total: bool, facts: dict[str, list[Fact]]) -> list[Candidate]:
+def _consensus(
+    ranked: list[Candidate], total: bool, facts: dict[str, list[Fact]],
+    same: Callable[[Candidate, Candidate], bool] | None = None,
+) -> list[Candidate]:  # fmt: skip
     """Settle near-ties between statements of the same item with different values.
 
     The value the report restates most often wins (one sentence printing 54.39元 loses to
@@ -75,11 +198,8 @@ def _consensus(ranked: list[Candidate], total: bool, facts: dict[str, list[Fact]
     if not ranked:
         return ranked
     lead = ranked[0]
-    rivals = [
-        c
-        for c in ranked
-        if c.score >= lead.score - CLOSE and similar_subjects(c.fact.subject, lead.fact.subject) >= SAME_SUBJECT
-    ]
+    same = same or (lambda a, b: similar_subjects(a.fact.subject, b.fact.subject) >= SAME_SUBJECT)
+    rivals = [c for c in ranked if c.score >= lead.score - CLOSE and same(c, lead)]
     if total and lead.fact.kind == "money":
         best = max(rivals, key=lambda c: (c.fact.yuan or 0, c.score))
     else:
@@ -88,6 +208,11 @@ def _consensus(ranked: list[Candidate], total: bool, facts: dict[str, list[Fact]
 
 
 def _restatements(fact: Fact, facts: list[Fact]) -> int:
+    """How often the report prints this value for this item (the same schema line and scope, or a like label)."""
+    if fact.line:
+        return sum(
+            1 for f in facts if (f.line, f.scope) == (fact.line, fact.scope) and _value_key(f) == _value_key(fact)
+        )
     return sum(
         1
         for f in facts
@@ -125,9 +250,13 @@ def alternatives(ranked: list[Candidate], best: Candidate, limit: int = 3) -> li
             continue
         if other_report and c.item < best.item - OTHER_REPORT:
             continue
-        if not other_report and (
-            c.score < best.score - 0.25
-            or (c.item < best.item - 0.05 and similar_subjects(c.fact.subject, best.fact.subject) < 0.5)
+        if (
+            not other_report
+            and not c.note
+            and (
+                c.score < best.score - 0.25
+                or (c.item < best.item - 0.05 and similar_subjects(c.fact.subject, best.fact.subject) < 0.5)
+            )
         ):
             continue
         seen.add(key)
@@ -135,7 +264,7 @@ def alternatives(ranked: list[Candidate], best: Candidate, limit: int = 3) -> li
         where = f"{c.doc.department or c.doc.name} {c.fact.period or ''}".strip() + ", " if other_report else ""
         out.append(
             Alternative(
-                text=f"{where}{c.fact.subject}: {shown(c.fact)}",
+                text=f"{where}{c.fact.subject}: {shown(c.fact)}" + (f" ({c.note})" if c.note else ""),
                 value=str(as_printed(c.fact)),
                 unit=c.fact.unit,
                 yuan=format_yuan(to_yuan(as_printed(c.fact), c.fact.unit)),

@@ -1,0 +1,195 @@
+"""What a question asks for in the disclosure schema: which lines or narrative items, and which fund scope.
+
+The schema (corpus/schema) lists every line's official name, the wordings reports print, and English names a
+journalist would use. A question names an item when one of those names stands in it: the longest names win
+(公务用车运行维护费 over 运行维护费), and a name inside a longer one does not count again. A line that the
+schema marks as the narrower figure of another (the 30217 公务接待费 line of the basic-expenditure table is only
+the basic-expenditure part of the 三公 公务接待费) is not asked for when the broader line is: it is offered beside
+the answer, never silently as the answer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from functools import cache
+
+from pydantic import BaseModel, Field
+
+from corpus.schema import Schema, label_key, load_schema
+from qa.question import Question
+
+# fund scope words a question can add to an item ("财政拨款安排的公务接待费"), as ids of corpus/schema SCOPES
+_SCOPE_ZH = (("一般公共预算", "gp"), ("政府性基金", "gf"), ("国有资本经营", "soc"), ("财政拨款", "fiscal"))
+_SCOPE_EN = (
+    (r"general public budget", "gp"),
+    (r"government(al)? funds?", "gf"),
+    (r"state[- ]owned capital|state capital", "soc"),
+    (r"fiscal appropriations?|appropriat(ed|ions?) funds?|from appropriations", "fiscal"),
+)
+_SCOPE_WORDS = {"财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "财政拨款资金"}
+_SCORE = re.compile(r"得分|评分|分数|\bscore|\brating", re.I)
+_MONEY = re.compile(r"元|钱|经费|金额|费用|资金|\bhow much\b|\byuan\b|\bspent\b|\bcost", re.I)
+_MIN_NAME = 3  # a shorter Chinese name (货物, 工程, 车辆) names an item only when it is the whole question item
+_GENERIC = {"合计", "总计", "小计", "支出", "收入", "其他", "项目", "服务", "工程", "货物"}
+
+
+class Target(BaseModel):
+    """The schema items a question names, best first, and the fund scope it restricts them to."""
+
+    items: list[str] = Field(default_factory=list, description="line or narrative item ids")
+    codes: list[str] = Field(default_factory=list, description="lines the question names by code (2080505)")
+    narrower: list[str] = Field(default_factory=list, description="narrower lines, offered only as alternatives")
+    scope: str | None = None
+    names: list[str] = Field(default_factory=list, description="the names as they stood in the question")
+
+
+def resolve(question: Question) -> Target:
+    """The lines and narrative items the question names (none: the question is outside the schema)."""
+    schema = load_schema()
+
+    def fitting(ids: list[str]) -> list[str]:
+        return [i for i in ids if _kind_fits(schema, i, question)]
+
+    names = _chinese_names(question.text, fitting)  # Chinese words in an English question are the most exact
+    if question.lang == "en":
+        names += _english_names(question.text, fitting)
+    if question.lang == "en" or not names:  # the glossary's Chinese for English words; a follow-up's inherited item
+        for group in question.terms:
+            names += next((found for term in group if (found := _chinese_names(term, fitting))), [])
+    items: list[str] = []
+    for _, ids in names:
+        items += [i for i in ids if i not in items]
+    scope_only = {i for name, ids in names if name in _SCOPE_WORDS for i in ids}
+    if any(i not in scope_only for i in items):  # "财政拨款安排的公务接待费": 财政拨款 is the item's scope
+        items = [i for i in items if i not in scope_only]
+    narrower = [n for i in items for n in _narrower(schema, i, items)]
+    codes = _codes(question)
+    return Target(
+        items=codes + [i for i in items if i not in narrower and i not in codes],
+        narrower=[n for n in narrower if n not in codes],
+        codes=codes,
+        scope=_scope(question, [n for n, _ in names if n not in _SCOPE_WORDS]),
+        names=[n for n, _ in names],
+    )
+
+
+def item_kind(item_id: str) -> str:
+    """The kind of number an item is: money for every line, the narrative item's own kind otherwise."""
+    narrative = load_schema().narrative.get(item_id)
+    return narrative.unit_kind if narrative else "money"
+
+
+def _codes(question: Question) -> list[str]:
+    """Function codes the question prints ("2080505"): the line of that code."""
+    schema = load_schema()
+    lines = [schema.by_code(code) for code in question.codes]
+    return [line.id for line in lines if line is not None]
+
+
+def _chinese_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tuple[str, list[str]]]:
+    """Schema names standing in the text, longest first, none inside another one found; a name whose items
+    are all of the wrong kind (a money line in a count question) leaves its words to shorter names."""
+    key = label_key(re.sub(r"20\d{2}年?", " ", text))
+    found: list[tuple[str, list[str]]] = []
+    taken: list[tuple[int, int]] = []
+    for name, ids in _chinese_index():
+        start = key.find(name)
+        while start >= 0 and fitting(ids):
+            span = (start, start + len(name))
+            if not any(a < span[1] and span[0] < b for a, b in taken):
+                taken.append(span)
+                found.append((name, fitting(ids)))
+                break
+            start = key.find(name, start + 1)
+    return found
+
+
+def _english_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tuple[str, list[str]]]:
+    lowered = f" {_english_key(text)} "
+    found = []
+    for name, ids in _english_index():
+        pattern = rf"(?<![a-z]){re.escape(name)}s?(?![a-z])"
+        if fitting(ids) and re.search(pattern, lowered):
+            found.append((name, fitting(ids)))
+            lowered = re.sub(pattern, " ", lowered)
+    return found
+
+
+def _english_key(text: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
+
+
+@cache
+def _chinese_index() -> list[tuple[str, list[str]]]:
+    """Every Chinese line and narrative-item name (normalised) with the ids it names, longest first."""
+    schema = load_schema()
+    index: dict[str, list[str]] = {}
+    for line in schema.lines.values():
+        for name in line.names:
+            _add(index, label_key(name), line.id)
+    for item in schema.narrative.values():
+        for name in (item.name, *item.aliases):
+            _add(index, label_key(name), item.id)
+    keys = [k for k in index if len(k) >= _MIN_NAME and k not in _GENERIC]
+    return sorted(((k, index[k]) for k in keys), key=lambda kv: -len(kv[0]))
+
+
+@cache
+def _english_index() -> list[tuple[str, list[str]]]:
+    schema = load_schema()
+    index: dict[str, list[str]] = {}
+    for entry in [*schema.lines.values(), *schema.narrative.values()]:
+        for name in (entry.english, *entry.english_aliases):
+            for key in {_english_key(name), re.sub(r"\s*\(.*?\)", "", _english_key(name)).strip()} - {""}:
+                _add(index, key, entry.id)
+                if key.endswith("s") and not key.endswith("ss"):
+                    _add(index, key[:-1], entry.id)  # "official receptions" is asked as "official reception spending"
+    return sorted(index.items(), key=lambda kv: -len(kv[0]))
+
+
+def _add(index: dict[str, list[str]], key: str, item_id: str) -> None:
+    ids = index.setdefault(key, [])
+    if item_id not in ids:
+        ids.append(item_id)
+
+
+def _kind_fits(schema: Schema, item_id: str, question: Question) -> bool:
+    """A count question asks for a count item; "多少" alone may ask for either; a score only when asked."""
+    kind = item_kind(item_id)
+    if kind == "score":
+        return bool(_SCORE.search(question.text))
+    if question.number_kind == "count":
+        return kind == "count"
+    if question.number_kind == "money" and kind == "count":
+        return not _MONEY.search(question.text)
+    return True
+
+
+def _narrower(schema: Schema, item_id: str, named: list[str]) -> list[str]:
+    """Lines narrower than this one: the schema's own list, and economic-code namesakes of a statement line
+    (the basic-expenditure table's 公务接待费, 培训费 … are that table's part of the figure only)."""
+    line = schema.lines.get(item_id)
+    if line is None or line.classification != "line":
+        return list(line.narrower) if line else []
+    names = {label_key(n) for n in line.names}
+    namesakes = [
+        i for i in named
+        if (other := schema.lines.get(i)) and other.classification == "economic"
+        and names & {label_key(n) for n in other.names}
+    ]  # fmt: skip
+    return [*line.narrower, *(i for i in namesakes if i not in line.narrower)]
+
+
+def _scope(question: Question, named: list[str]) -> str | None:
+    """A fund scope the question adds outside the item's own name (财政拨款收入 names a line, not a scope)."""
+    if question.lang == "en":
+        text = question.text.lower()
+        for name in named:
+            text = text.replace(name, " ")
+        return next((scope for pattern, scope in _SCOPE_EN if re.search(pattern, text)), None)
+    key = label_key(question.text)
+    for name in named:
+        key = key.replace(name, " ")
+    return next((scope for word, scope in _SCOPE_ZH if word in key), None)

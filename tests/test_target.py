@@ -1,0 +1,77 @@
+"""Questions resolve to the disclosure schema's lines and items, in Chinese and English; answers follow the schema's
+precedence (the 三公 statement before a basic-expenditure line), and items outside the schema are not found."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.cache import load_document
+from qa import ask
+from qa.library import Library
+from qa.question import parse_question
+from qa.target import resolve
+from tests.conftest import SAMPLES
+
+PUTUO_FINAL = "上海市普陀区财政局2024年度部门决算.pdf"
+PUTUO_BUDGET = "shpt_sfj_2026_budget.pdf"
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        ("how much was spent on official vehicles", ["sg_car"]),
+        ("2026年公务用车运行维护费预算是多少", ["sg_car_run"]),
+        ("What was total revenue including carry-over?", ["inc_grand_total"]),
+        ("当年财政拨款收入是多少", ["inc_fiscal_this_year"]),
+        ("财政拨款收入是多少", ["inc_fiscal"]),
+        ("How many official vehicles did the bureau hold?", ["vehicles"]),
+        ("编制数是多少", ["staffing"]),
+        ("一般公共服务支出", ["f201"]),
+        ("What was spent on the general public services function (2010101)?", ["f2010101"]),
+        ("机关运行经费是多少", ["admin_running"]),
+    ],
+)
+def test_question_resolves_to_schema_items(question: str, items: list[str]) -> None:
+    assert resolve(parse_question(question)).items[: len(items)] == items
+
+
+def test_economic_namesake_of_a_sangong_line_is_only_narrower() -> None:
+    """公务接待费 is the 三公 line; the 30217 line of the basic-expenditure table is offered beside it, not as it."""
+    target = resolve(parse_question("公务接待费决算数是多少"))
+    assert target.items == ["sg_reception"]
+    assert "e30217" in target.narrower
+    named = resolve(parse_question("基本支出中的30217公务接待费是多少"))
+    assert named.items[0] == "e30217"
+
+
+def test_fund_scope_outside_the_item_name_restricts_the_answer() -> None:
+    assert resolve(parse_question("财政拨款安排的公务接待费是多少")).scope == "fiscal"
+    assert resolve(parse_question("财政拨款收入是多少")).scope is None  # the line's own name, not a restriction
+
+
+def test_question_outside_the_schema_names_no_item() -> None:
+    assert resolve(parse_question("How much did the bureau spend on space exploration in 2024?")).items == []
+
+
+@pytest.fixture(scope="module")
+def putuo() -> Library:
+    return Library.from_documents([load_document(SAMPLES / PUTUO_FINAL), load_document(SAMPLES / PUTUO_BUDGET)])
+
+
+def test_sangong_item_is_answered_from_the_sangong_statement_or_its_narrative(putuo: Library) -> None:
+    record, _ = ask(putuo, "What is the 2026 budget for official receptions?", "r", PUTUO_BUDGET)
+    assert (record.status, record.answer.value, record.answer.unit) == ("answered", "0.83", "万元")
+    narrower = [a for a in record.alternatives if "narrower figure" in a.text]
+    assert narrower, "the basic-expenditure table's 30217 line is offered as a narrower figure"
+    assert all(a.citations[0].table for a in narrower)
+
+
+def test_english_and_chinese_questions_get_the_same_figure(putuo: Library) -> None:
+    zh, _ = ask(putuo, "2024年公务接待费预算数是多少", "z", PUTUO_FINAL)
+    en, _ = ask(putuo, "How much did the finance bureau budget for official receptions in 2024?", "e", PUTUO_FINAL)
+    assert zh.answer.yuan == en.answer.yuan == "9500"
+
+
+def test_item_outside_the_schema_is_not_found(putuo: Library) -> None:
+    record, _ = ask(putuo, "How much did the bureau spend on space exploration in 2024?", "s", PUTUO_FINAL)
+    assert record.status == "not_found"
