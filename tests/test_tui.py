@@ -19,7 +19,9 @@ from textual.widgets import DataTable, OptionList
 from corpus.cache import load_document
 from qa.library import Library
 from tests.conftest import ROOT, SAMPLES, SEED
-from tui import AuditPane, CitationLink, CompareTable, DqaApp, Exchange, HistoryInput, PathPrompt, SourcePane
+from tui import DqaApp
+from widgets import AuditPane, CitationLink, CompareTable, Exchange, HistoryInput, PathPrompt, SourcePane
+from widgets.messages import ScopeChosen
 
 PUTUO = SAMPLES / "上海市普陀区财政局2024年度部门决算.pdf"
 VEHICLES = "how much was spent on official vehicles"
@@ -90,7 +92,8 @@ async def test_question_to_answer_with_conflict_badge(seed_library: Library) -> 
         assert text.startswith(" ⚠ conflict ")  # the report also prints 54.39元
         content = exchange.answer.content
         assert not content.style and [(s.start, s.end, str(s.style)) for s in content.spans] == [
-            (0, len(" ⚠ conflict "), "bold reverse")]  # the badge alone is marked, not the whole answer
+            (0, len(" ⚠ conflict "), "bold reverse")
+        ]  # the badge alone is marked, not the whole answer
         answered = [m for m in messages if type(m).__name__ == "Answered"]
         assert len(answered) == 1 and answered[0].record.answer.value == "54.39"
         links = exchange.query(CitationLink)
@@ -108,7 +111,7 @@ async def test_citation_opens_page_with_number_and_quote_highlighted(seed_librar
         assert source.highlighted == "54.39万元"
         cited = source.cited_text
         assert cited is not None
-        styled = {str(span.style): cited.plain[span.start:span.end] for span in cited.spans}
+        styled = {str(span.style): cited.plain[span.start : span.end] for span in cited.spans}
         assert styled["bold reverse"] == "54.39万元"
         assert styled["underline"].startswith("2019年公务用车运行维护费54.39万元，主要用于")
         assert "page 1" in str(app.query_one("#source-title").content)
@@ -219,8 +222,10 @@ async def test_comparison_table_rows_open_their_cited_cell_or_page(putuo_two_yea
         table = exchange.query_one(CompareTable)
         assert [str(c.label) for c in table.ordered_columns] == ["#", "report", "value", "yuan", "kind", "check"]
         rows = table_rows(table)
-        assert [r[:5] for r in rows] == [["[1]", "上海市普陀区司法局 2026", "0.83万元", "8,300 元", "预算"],
-                                         ["[2]", "上海市普陀区财政局 2024", "0.00万元", "0 元", "决算"]]
+        assert [r[:5] for r in rows] == [
+            ["[1]", "上海市普陀区司法局 2026", "0.83万元", "8,300 元", "预算"],
+            ["[2]", "上海市普陀区财政局 2024", "0.00万元", "0 元", "决算"],
+        ]
         assert all(r[5][0] in "✓⚠?" for r in rows)  # the check badge carries a symbol, not colour alone
         await tab_to(pilot, CompareTable)
         await pilot.press("enter")  # row 1: a budget-table cell
@@ -312,16 +317,11 @@ async def test_reports_filter_and_scope(two_reports: Library) -> None:
 async def test_audit_lists_findings_that_open_their_evidence(two_reports: Library) -> None:
     app = DqaApp(library=two_reports)
     async with app.run_test(size=(120, 40)) as pilot:
-        app.post_message(__import__("tui").ScopeChosen(two_reports.find(PUTUO.name)[0]))
+        app.post_message(ScopeChosen(two_reports.find(PUTUO.name)[0]))
         await pilot.pause()
         app.action_run_audit()
         await wait_for_workers(pilot)
         status = str(app.query_one("#audit-status").content)
-        try:
-            import audit  # noqa: F401
-        except ImportError:
-            assert "audit not available" in status
-            return
         assert "finding(s)" in status
         findings = app.query_one("#findings", OptionList)
         if findings.option_count:
@@ -359,8 +359,14 @@ async def test_palette_lists_the_commands(seed_library: Library) -> None:
     app = DqaApp(library=seed_library)
     async with app.run_test(size=(120, 40)):
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for wanted in ("Export conversation as Markdown", "Export answers as CSV", "Open document", "Run audit",
-                       "Change corpus", "Open report: 000_4730eaab2517dbc6.txt"):
+        for wanted in (
+            "Export conversation as Markdown",
+            "Export answers as CSV",
+            "Open document",
+            "Run audit",
+            "Change corpus",
+            "Open report: 000_4730eaab2517dbc6.txt",
+        ):
             assert wanted in titles
 
 
@@ -433,10 +439,23 @@ def test_real_app_in_a_pseudo_terminal(tmp_path: Path) -> None:
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40",
-           "DQA_INDEX": str(tmp_path / "index")}
-    proc = subprocess.Popen([sys.executable, "tui.py", str(SEED.relative_to(ROOT))], cwd=ROOT, env=env,
-                            stdin=slave, stdout=slave, stderr=slave, close_fds=True, start_new_session=True)
+    env = {
+        **os.environ,
+        "TERM": "xterm-256color",
+        "COLUMNS": "120",
+        "LINES": "40",
+        "DQA_INDEX": str(tmp_path / "index"),
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "tui.py", str(SEED.relative_to(ROOT))],
+        cwd=ROOT,
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        close_fds=True,
+        start_new_session=True,
+    )
     os.close(slave)
     seen = b""
 

@@ -1,0 +1,182 @@
+"""Pure text helpers of the TUI: badges, citation labels, comparison cells, page spans, audit evidence.
+
+No Textual import here: everything is plain strings and tuples, importable and testable without a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from audit import Finding
+from corpus.model import Document, Page, Table
+from qa.batch import SYMBOL
+from qa.record import Citation, ComparisonRow, Record
+
+QUOTE_WIDTH = 60
+SEVERITY_SYMBOL = {"error": "✗", "warning": "⚠", "info": "•"}
+CHECK_WORD = {
+    "agree": "consistent",
+    "holds": "holds",
+    "conflict": "conflict",
+    "broken": "broken",
+    "unverified": "unverified",
+}
+
+
+def badge(record: Record) -> str:
+    """The answer's one-glance state, as a symbol plus a word (never colour alone)."""
+    if record.status == "error":
+        return "✗ error"
+    if record.status == "not_found":
+        return "? not found"
+    states = {c.status for c in record.checks} | {row.check for row in record.table if row.check}
+    if states & {"conflict", "broken"}:
+        return "⚠ conflict"
+    if states & {"agree", "holds"}:
+        return "✓ consistent"
+    return "? unverified" if states else "✓ answered"
+
+
+def shorten(text: str, width: int = QUOTE_WIDTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def citation_label(n: int | str, cite: Citation) -> str:
+    where = f"p.{cite.page}"
+    if cite.table:
+        where += f" table {cite.table} r{cite.row} c{cite.col}"
+    if cite.value:
+        where += f" · {cite.value}"
+    quote = shorten(cite.quote) if cite.quote else ""
+    return f"[{n}] {cite.doc} {where}" + (f" “{quote}”" if quote else "")
+
+
+def record_citations(record: Record) -> list[tuple[str, Citation]]:
+    """Every statement a record cites, labelled as in the chat: answer, checks, alternatives."""
+    cites = [(str(n), c) for n, c in enumerate(record.citations, 1)]
+    cites += [(f"{k.kind} {m}", c) for k in record.checks for m, c in enumerate(k.citations, 1)]
+    cites += [("alt", c) for a in record.alternatives for c in a.citations[:1]]
+    return cites
+
+
+def check_badge(check: str | None) -> str:
+    """A comparison row's cross-check as symbol plus word; '—' when the row states nothing to check."""
+    if not check:
+        return "—"
+    return f"{SYMBOL.get(check, '•')} {CHECK_WORD.get(check, check)}"
+
+
+def yuan_text(yuan: Any) -> str:
+    """An amount in yuan with thousands separators ('8,300 元'); blank when unknown (never 0)."""
+    if yuan in (None, ""):
+        return ""
+    try:
+        return f"{Decimal(str(yuan)):,} 元"
+    except (InvalidOperation, ValueError):
+        return f"{yuan} 元"
+
+
+def table_cells(row: ComparisonRow) -> tuple[str, ...]:
+    """One comparison row as shown in the chat: [n], report, value as printed, yuan, kind, check."""
+    stated = row.status == "stated"
+    return (
+        f"[{row.n}]" if stated and row.n else "",
+        row.label,
+        row.shown(),
+        yuan_text(row.yuan) if stated else "",
+        row.kind or "",
+        check_badge(row.check) if stated else "—",
+    )
+
+
+def table_csv_rows(record: Record) -> list[list[Any]]:
+    """A comparison's rows in the batch CSV columns, one line each, id '<answer id>.<row>'; a row that
+    is not stated has an empty value (never 0) and status not_found."""
+    out = []
+    for k, row in enumerate(record.table, start=1):
+        cite = row.citation if row.status == "stated" else None
+        stated = row.status == "stated"
+        out.append(
+            [
+                f"{record.id}.{k}",
+                record.question,
+                "answered" if stated else "not_found",
+                f"{row.label}: {row.shown()}" + (f" ({row.kind})" if row.kind else ""),
+                row.value or "" if stated else "",
+                row.unit or "" if stated else "",
+                row.yuan or "" if stated else "",
+                cite.doc if cite else row.doc,
+                cite.page if cite else "",
+                cite.quote if cite else "",
+                (cite.table or "") if cite else "",
+                "" if not cite or cite.row is None else cite.row,
+                "" if not cite or cite.col is None else cite.col,
+                row.check or "" if stated else "",
+                "",
+                "",
+            ]
+        )
+    return out
+
+
+def doc_line(doc: Document) -> str:
+    who = doc.department or doc.title or doc.name
+    return f"{who} · {doc.year or '—'} · {doc.kind} · {len(doc.pages)} p"
+
+
+def find_page(doc: Document, number: int) -> Page | None:
+    return next((p for p in doc.pages if p.number == number), None)
+
+
+def find_table(doc: Document, table_id: str) -> Table | None:
+    return next((t for t in doc.tables if t.id == table_id), None)
+
+
+def cited_span(page_text: str, cite: Citation) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    """(quote span, number span) in the page text; either may be None when not printed there."""
+    number = None
+    if cite.start is not None and cite.end is not None and 0 <= cite.start < cite.end <= len(page_text):
+        number = (cite.start, cite.end)
+    quote = None
+    if cite.quote:
+        anchor = number[0] if number else 0
+        at = page_text.rfind(cite.quote, 0, anchor + len(cite.quote))
+        if at < 0 or (number and at + len(cite.quote) < number[1]):
+            at = page_text.find(cite.quote)
+        if at >= 0:
+            quote = (at, at + len(cite.quote))
+    if number is None and quote and cite.value:
+        at = page_text.find(cite.value, *quote)
+        if at >= 0:
+            number = (at, at + len(cite.value))
+    return quote, number
+
+
+def split_page(page_text: str, spans: Sequence[tuple[int, int] | None]) -> tuple[int, int]:
+    """Line-aligned bounds around the cited spans (the part shown as the cited passage)."""
+    found = [s for s in spans if s]
+    if not found:
+        return 0, 0
+    lo, hi = min(s[0] for s in found), max(s[1] for s in found)
+    start = page_text.rfind("\n", 0, lo) + 1
+    end = page_text.find("\n", hi)
+    return start, len(page_text) if end < 0 else end
+
+
+def finding_label(finding: Finding) -> str:
+    """One audit finding as listed: severity symbol and word, kind, message, the pages of its evidence."""
+    pages = sorted({e.page for e in finding.evidence})
+    where = f" (p.{', '.join(map(str, pages))})" if pages else ""
+    symbol = SEVERITY_SYMBOL.get(finding.severity, "•")
+    return f"{symbol} {finding.severity} {finding.kind}: {finding.message}{where}"
+
+
+def finding_citations(doc: Document, finding: Finding) -> list[Citation]:
+    """A finding's evidence as citations of `doc` (page, quote, and the cell or figure when known), in order."""
+    return [
+        Citation(doc=doc.name, page=e.page, quote=e.quote, table=e.table, row=e.row, col=e.col, value=e.value)
+        for e in finding.evidence
+    ]
