@@ -53,6 +53,9 @@ _FILLER = re.compile(
     r"|年初|全年|当年|本年|为|是|达到|达|约|计|共|的|了|有|:|\(万元\)|\(元\))*"
 )
 _SHORT_GAP = ("", "为", "是", "共", "达", "数为", ":")
+# a figure about the item named before it; a level with no item of its own is not that item ("（二）公用经费X万元，商品和服务
+# 支出（类）Y万元，办公费（款）支出Z万元": Z is no 公用经费)
+_CHANGE_MEASURES = {"增减额", "增减率", "占比", "完成率", "比率"}
 _LAST_NUMBERED = re.compile(r"[一二三四五六七八九十]+、([^一二三四五六七八九十、]+)$")
 
 
@@ -723,7 +726,7 @@ def classify_facts(doc: Document, facts: list[Fact], schema: Schema | None = Non
             sentence = (fact.page, fact.quote)
             if fact.kind == "percent" and "占" in window and last_line.get(sentence):
                 item = last_line[sentence]  # "公用经费148.28万元，占基本支出的21.97%": a share of the item before
-            if item is None and fact.kind in ("money", "percent"):
+            if item is None and fact.measure in _CHANGE_MEASURES:
                 before = last_line.get(sentence)  # "减少16.18万元，下降22.47%": the change of the item named before
                 item = before if before and narrative._fits(before, fact.kind) else None
             if item is None:  # "…；比去年同期3.96万元": the sentence's own subject, carried over by the extractor

@@ -122,7 +122,7 @@ def _reading(prefix: str, before: str, clause: str, amount: Amount, doc: Documen
     """Period, measure and signed value of one amount from the words just before it."""
     year = doc.year
     value = amount.value
-    window = clause[-12:]
+    window = clause.rstrip()[-12:]  # "增加 46,722.70 万元": a space may stand before the amount
     years = _YEAR.findall(clause)
     if years:
         period: int | None = int(years[-1])
