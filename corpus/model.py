@@ -45,6 +45,7 @@ class Table(BaseModel):
     header_rows: list[list[Cell]] = Field(default_factory=list)
     body_rows: list[list[Cell]] = Field(default_factory=list)
     note: str = ""
+    caption: str = Field("", description="lines printed with the title inside the grid's top cell (部门：…, 单位：…)")
 
     @property
     def n_cols(self) -> int:
@@ -99,6 +100,26 @@ class Page(BaseModel):
         return [b for b in self.blocks if isinstance(b, Table)]
 
 
+class ReportIdentity(BaseModel):
+    """Which report a document is, as the document itself says: who publishes it, for which year, what kind.
+
+    Read from the cover, title lines and table headers (corpus.identity), never from the file name when the body
+    says otherwise; `evidence` says where each field was read ("p1: 预算主管部门：上海市普陀区司法局")."""
+
+    body: str = Field("", description="the publishing body's full Chinese name")
+    short: list[str] = Field(default_factory=list, description="short forms people use for it")
+    english: str = ""
+    body_type: str = ""
+    region: str = Field("", description="the place it belongs to: 上海市普陀区, 江苏省")
+    level: str = Field("", description="省, 市, 区县, or 中央")
+    scope: Literal["部门", "单位"] = "部门"
+    kind: Kind = "other"
+    year: int | None = None
+    part: Literal["narrative", "tables", "both"] = "both"
+    template: bool = Field(False, description="a blank template (上海市XX局), not a real body's report")
+    evidence: dict[str, str] = Field(default_factory=dict)
+
+
 class Document(BaseModel):
     id: str
     path: str
@@ -107,6 +128,7 @@ class Document(BaseModel):
     department: str = ""
     year: int | None = None
     kind: Kind = "other"
+    identity: ReportIdentity | None = None
     pages: list[Page]
     warnings: list[str] = Field(default_factory=list)
 

@@ -184,14 +184,17 @@ class _Reader:
     def _table(self, grid: Grid, table_id: str, page: int, title: str, unit: str | None, first: bool) -> Table | None:
         """A new Table, or None when the grid was empty or continued the previous page's table."""
         rows = [r for r in grid.rows if any(c.text for c in r)]
+        caption: list[str] = []  # kept: "部门：江苏省政协办公厅" names the report's body
         if rows and len(rows[0]) == 1 and rows[0][0].colspan * 2 >= len(grid.xs):
             head = rows[0][0]
             if "表" in head.text or unit_in(head.text):  # Jiangsu: title, label and unit in cell [0][0]
                 title = title or clean_line(head.lines[0])
                 unit = unit or unit_in(head.text)
+                caption.append(head.text)
                 rows = rows[1:]
         while rows and _is_caption_row(rows[0]):
             unit = unit or unit_in("".join(c.text for c in rows[0]))
+            caption.append(" ".join(c.text for c in rows[0] if c.text))
             rows = rows[1:]
         if not rows:
             return None
@@ -199,7 +202,7 @@ class _Reader:
         if first and not title and self.last_table is not None and (not header or self._repeats(header)):
             self._continue(body, grid, page)
             return None
-        table = Table(id=table_id, title=title, unit=unit, pages=[page])
+        table = Table(id=table_id, title=title, unit=unit, pages=[page], caption=" ".join(caption))
         table.header_rows = _renumber(header, 0, page)
         table.body_rows = _renumber(body, len(header), page)
         self.last_table, self.last_xs = table, grid.xs

@@ -7,24 +7,12 @@ import re
 from pathlib import Path
 
 from corpus.errors import DqaError
+from corpus.identity import read_identity
 from corpus.model import Document, Page
 
 SUPPORTED = (".pdf", ".txt", ".text", ".docx", ".xlsx")
 
-_YEAR = re.compile(r"(20\d{2})\s*年")
-_ORG = re.compile(
-    r"(?:中共)?[\u4e00-\u9fff]{2,8}?(?:省|市)[\u4e00-\u9fff]{0,8}?(?:区|县|市)?[\u4e00-\u9fff（）]{1,20}?"
-    r"(?:办公室|办公厅|委员会|常委会|局|检察院|法院|部|厅|中心|街道办事处|大学|学校|福利院)"
-)
 _TITLE = re.compile(r"^(.{2,60}?(?:决算|预算)(?:公开)?)")
-_DEPT_LABEL = re.compile(r"(?:预算主管部门|主管部门|部门名称|单位名称|部门)\s*[:：]\s*([\u4e00-\u9fff（）()]{2,30})")
-_ORG_SUFFIX = re.compile(
-    r"(?:办公室|办公厅|委员会|常委会|局|检察院|法院|部|厅|中心|街道办事处|大学|学校|福利院|委|会)$"
-)
-_KIND_WORDS = {
-    "决算": ("部门决算", "单位决算", "决算公开", "决算情况说明", "年度决算"),
-    "预算": ("部门预算", "单位预算", "预算公开", "预算情况说明", "年度预算", "区级部门预算"),
-}
 
 
 def supported_files(folder: Path) -> list[Path]:
@@ -97,22 +85,11 @@ def _read_pages(path: Path, suffix: str, data: bytes) -> list[Page]:
 
 
 def _detect_metadata(doc: Document) -> None:
-    """Title, department, year and kind from the text and the file name.
-
-    The kind is whichever of 决算/预算 the report calls itself most.
-    """
-    text = "\n".join(p.text for p in doc.pages)
-    head = text[:6000]
-    counts = {kind: sum(text.count(w) + 5 * doc.name.count(w) for w in words) for kind, words in _KIND_WORDS.items()}
-    doc.kind = max(counts, key=counts.get) if max(counts.values()) else "other"  # type: ignore[arg-type]
+    """The title line, and the report's identity (corpus.identity): its body, year and kind come from there."""
+    head = "\n".join(p.text for p in doc.pages)[:6000]
     doc.title = _title(head)
-    years = _YEAR.findall(doc.title) or _YEAR.findall(doc.name) or _YEAR.findall(head)
-    doc.year = (
-        int(years[0])
-        if _YEAR.findall(doc.title)
-        else (int(max(set(years[:10]), key=years[:10].count)) if years else None)
-    )
-    doc.department = _department(head, doc.title, doc.name)
+    doc.identity = read_identity(doc)
+    doc.department, doc.year, doc.kind = doc.identity.body, doc.identity.year, doc.identity.kind
     if not doc.title:
         doc.title = "".join(x for x in (doc.department, f"{doc.year}年度" if doc.year else "", f"部门{doc.kind}") if x)
 
@@ -125,17 +102,3 @@ def _title(head: str) -> str:
         if m and "表" not in line and len(line) < 80:
             return m.group(1).strip()
     return ""
-
-
-def _department(head: str, title: str, name: str) -> str:
-    """The title's words before its year when they name an organisation; else a printed
-    "主管部门：X" / "单位名称：X"; else the organisation named most often."""
-    prefix = re.split(r"\s*20\d{2}\s*年", title)[0].strip() if title else ""
-    if re.fullmatch(r"[\u4e00-\u9fff（）()]{2,30}", prefix) and _ORG_SUFFIX.search(prefix):
-        return prefix
-    for m in _DEPT_LABEL.finditer(head):
-        label = re.sub(r"单位?$", "", m.group(1))
-        if len(label) >= 4 and _ORG_SUFFIX.search(label):
-            return label
-    orgs = _ORG.findall(head) or _ORG.findall(name)
-    return max(set(orgs), key=lambda o: (orgs.count(o), len(o))) if orgs else prefix

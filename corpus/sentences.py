@@ -101,8 +101,8 @@ def _share_base(piece: str, department: str) -> str:
 def _subject(clause: str, department: str) -> str:
     """The item phrase before an amount, minus the department, the year and the verb."""
     text = clause.strip()
-    if department:
-        text = text.replace(department, "")
+    if department:  # as the identity spells it (中共江苏省委办公厅) and as narratives often print it (江苏省委办公厅)
+        text = text.replace(department, "").replace(department.removeprefix("中共"), "")
     text = _YEAR.sub("", text)
     text = re.sub(r"^(?:\d{1,2}月(?:\d{1,2}日)?(?:底|末)?)", "", text)
     text = _SUBJECT_HEAD.sub("", text)

@@ -8,7 +8,8 @@ data files beside this module (each says where its content came from):
 - function_codes.tsv / economic_codes.tsv: the 政府收支分类科目 (function 类/款/项, economic 类/款);
 - lines.tsv: the fixed income/expenditure/三公 lines of the summary statements, with their arithmetic;
 - columns.tsv: measures, breakdowns and fund scopes a column header can name;
-- narrative.tsv: items only the narrative states (people, vehicles, procurement, performance scores).
+- narrative.tsv: items only the narrative states (people, vehicles, procurement, performance scores);
+- bodies.tsv: kinds of publishing body, regions and named bodies, with short forms and English names.
 
 `load_schema()` reads and validates them once. Names are matched after `normalize` (full-width/half-width,
 quote marks, spaces) and `label_key` (also the printed numbering "一、", "1.", "（三）" and "其中："), so the data
@@ -308,6 +309,32 @@ def build_schema() -> Schema:
     schema = Schema(statements=statements, lines=lines, columns=columns, narrative=narrative)
     validate(schema)
     return schema
+
+
+class BodyName(BaseModel):
+    """A kind of body, a region or one named body (bodies.tsv): its Chinese short forms and English names."""
+
+    what: str  # type, region or body
+    name: str
+    short: list[str]
+    english: list[str]
+    label: str  # type: the body type shown; region and body: the level
+    region: str = ""
+    note: str = ""
+
+
+@lru_cache(maxsize=1)
+def load_bodies() -> list[BodyName]:
+    """bodies.tsv, read once; longest names first, so a longer type (高级人民法院) wins over a shorter (人民法院)."""
+    rows = [
+        BodyName(what=r["what"], name=r["name"], short=_split(r["short"]), english=_split(r["english"]),
+                 label=r["label"], region=r["region"], note=r["note"])
+        for r in _rows("bodies.tsv")
+    ]  # fmt: skip
+    bad = [r.name for r in rows if r.what not in ("type", "region", "body")]
+    if bad:
+        raise SchemaError(f"bodies.tsv: unknown 'what' for {bad}")
+    return sorted(rows, key=lambda r: -len(r.name))
 
 
 @lru_cache(maxsize=1)

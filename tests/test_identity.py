@@ -1,0 +1,78 @@
+"""Report identity read from the body of the sample reports: body, region, level, year, kind, scope, part."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from corpus.identity import body_parts, canonical_body, read_identity, short_forms
+from corpus.reader import read_document
+from tests.conftest import SAMPLES, SEED
+
+JIANGSU_TABLES = SAMPLES / "江苏省人大常委会办公厅2019年部门预算公开表.pdf"
+JIANGSU_NARRATIVE = SAMPLES / "江苏省人大常委会2019年度部门预算公开.pdf"
+PUTUO_BUDGET = SAMPLES / "shpt_sfj_2026_budget.pdf"
+
+
+def test_body_comes_from_the_table_headers_not_a_misleading_file_name(tmp_path: Path) -> None:
+    """A tables-only PDF renamed after another body and year: every table header says 部门：江苏省人大常委会办公厅."""
+    misleading = tmp_path / "上海市财政局2017年度部门决算.pdf"
+    shutil.copy(JIANGSU_TABLES, misleading)
+    doc = read_document(misleading)
+    identity = doc.identity
+    assert identity is not None
+    assert (identity.body, identity.year, identity.kind, identity.part) == (
+        "江苏省人大常委会办公厅",
+        2019,
+        "预算",
+        "tables",
+    )
+    assert identity.evidence["body"].startswith("p1: 部门：江苏省人大常委会办公厅")
+    assert "file name" not in " ".join(identity.evidence.values())
+    assert (doc.department, doc.year, doc.kind) == (
+        "江苏省人大常委会办公厅",
+        2019,
+        "预算",
+    )  # the reader's fields follow
+
+
+def test_cover_label_names_the_body_of_a_district_budget() -> None:
+    identity = read_identity(read_document(PUTUO_BUDGET))
+    assert identity.body == "上海市普陀区司法局"
+    assert (identity.region, identity.level, identity.scope, identity.kind, identity.year) == (
+        "上海市普陀区",
+        "区县",
+        "部门",
+        "预算",
+        2026,
+    )
+    assert identity.evidence["body"].startswith("p1: 预算主管部门：上海市普陀区司法局")
+    assert identity.evidence["level"] == "p1: 上海市普陀区2026年区级部门预算"
+    assert {"普陀区司法局", "区司法局"} <= set(identity.short)
+    assert identity.english == "Justice Bureau, Putuo, Shanghai"
+
+
+def test_narrative_pdf_is_the_narrative_part_of_the_same_body_and_year() -> None:
+    narrative = read_identity(read_document(JIANGSU_NARRATIVE))
+    tables = read_identity(read_document(JIANGSU_TABLES))
+    assert narrative.body == tables.body == "江苏省人大常委会办公厅"  # the file name says 江苏省人大常委会
+    assert (narrative.part, tables.part) == ("narrative", "tables")
+    assert (narrative.level, narrative.body_type) == ("省", "人大常委会办公厅")
+
+
+def test_seed_text_report_names_its_body_in_the_text() -> None:
+    identity = read_identity(read_document(SEED))
+    assert (identity.body, identity.year, identity.kind) == ("资阳市雁江区人民政府办公室", 2019, "决算")
+    assert identity.region == "资阳市雁江区"
+
+
+def test_body_names_split_into_regions_and_kind_of_body() -> None:
+    assert canonical_body("江苏省委办公厅") == "中共江苏省委办公厅"  # a CPC committee's office keeps its 中共
+    assert canonical_body("政协江苏省委员会办公厅") == "江苏省政协办公厅"
+    parts = body_parts("上海市普陀区人民政府万里街道办事处")
+    assert parts.region_names == ["上海市", "普陀区"] and parts.type is not None and parts.type.name == "街道办事处"
+    assert {"万里街道", "万里街道办事处", "普陀区万里街道"} <= set(short_forms("上海市普陀区人民政府万里街道办事处"))
+    assert {"省检察院", "江苏省检察院"} <= set(short_forms("江苏省人民检察院"))
+    assert {"省委办公厅", "江苏省委办公厅"} <= set(short_forms("中共江苏省委办公厅"))
+    assert "上海市财政局" not in short_forms("上海市普陀区财政局")  # a district body never takes the city's name
+    assert body_parts("西南大学").named[0].english[0] == "southwest university"
