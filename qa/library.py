@@ -14,6 +14,7 @@ from pathlib import Path
 
 from corpus.errors import DqaError
 from corpus.facts import document_facts
+from corpus.identity import apply_overrides
 from corpus.model import Document, Fact
 from index.build import FileIndexed, index_paths
 from index.search import Filters, Hit, Searcher
@@ -64,6 +65,8 @@ class Library:
         if not ids:
             raise DqaError(f"no readable documents in {', '.join(map(str, paths)) or index_dir}")
         documents = {i: searcher.store.load_document(i) for i in ids}
+        for doc in documents.values():
+            apply_overrides(doc)  # a user's corrections (dqa-reports.toml) are read on every open
         facts = {i: searcher.store.facts(i) for i in ids}
         library = cls(documents, facts, skipped=list(skipped))
         library.retriever = _retriever(searcher, library)

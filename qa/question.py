@@ -111,6 +111,8 @@ _MEASURE_WORDS = {
     "执行数",
 }
 _MODIFIERS = {"合计", "总计", "总额", "小计"}
+# words a follow-up may say that name no item ("and the final accounts?")
+_NOT_AN_ITEM_EN = re.compile(r"\b(final|accounts?|actuals?|budgets?|figures?|numbers?|instead|one|please|ones)\b", re.I)
 _FOLLOW_UP_EN = re.compile(r"^\s*(and|what about|how about|and what about|then|what of)\b", re.I)
 _FOLLOW_UP_ZH = re.compile(r"^\s*(那|那么|还有|再看|以及)|呢[？?]?\s*$")
 
@@ -130,6 +132,8 @@ class Question(BaseModel):
     total: bool = Field(False, description="asks for the inclusive figure (total / 合计 / 总)")
     follow_up: bool = False
     codes: list[str] = Field(default_factory=list, description="function codes named, e.g. 2050205")
+    bodies: list[str] = Field(default_factory=list, description="the bodies it was asked of (set by qa.reports)")
+    report_kind: str | None = Field(None, description="预算 or 决算 when it named the kind of report (qa.reports)")
 
 
 def detect_lang(text: str) -> Lang:
@@ -186,9 +190,15 @@ def parse_question(text: str, previous: Question | None = None) -> Question:
         follow_up=follow_up,
         codes=_CODE.findall(text),
     )
-    if previous is not None and (follow_up or not terms):
+    if previous is not None and (follow_up or not _own_item(q)):
         q = _inherit(q, previous)
     return q
+
+
+def _own_item(q: Question) -> bool:
+    """Whether the question names an item of its own, even one that maps to nothing ("how many dragons?")."""
+    words = q.item if q.lang == "zh" else _NOT_AN_ITEM_EN.sub(" ", q.item)
+    return bool(q.terms) or bool(re.sub(r"\d+", " ", words).strip())
 
 
 def _asked_years(text: str) -> list[int]:
@@ -199,9 +209,10 @@ def _asked_years(text: str) -> list[int]:
 
 
 def _inherit(q: Question, previous: Question) -> Question:
-    """A follow-up keeps the previous item, period and measure unless it names its own."""
-    update: dict = {"follow_up": True}
-    if not q.terms:
+    """A follow-up keeps what it leaves out of the previous question: the item (only when it names none, not even
+    one that maps to nothing), the period, the measure and the bodies and kind of report it was asked of."""
+    update: dict = {"follow_up": True, "bodies": previous.bodies, "report_kind": previous.report_kind}
+    if not _own_item(q):
         update.update(item=previous.item, terms=previous.terms)
     if q.year is None and q.relative_year == 0:
         update.update(year=previous.year, relative_year=previous.relative_year)
