@@ -24,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, TabbedContent, TabPane
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, ProgressBar, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 import qa
@@ -36,6 +36,8 @@ from widgets import (
     TCSS,
     AuditPane,
     ChatPane,
+    CitationLink,
+    CompareTable,
     Exchange,
     HistoryInput,
     KeysScreen,
@@ -43,7 +45,7 @@ from widgets import (
     ReportList,
     SourcePane,
 )
-from widgets.format import doc_line, find_page, find_table, table_csv_rows
+from widgets.format import citation_line, doc_line, find_page, find_table, table_csv_rows
 from widgets.messages import (
     Answered,
     AuditDone,
@@ -91,7 +93,12 @@ class DqaApp(App[None]):
         Binding("escape", "escape", "Cancel/close"),
         Binding("f2", "tab('chat')", "Chat"),
         Binding("f3", "tab('reports')", "Reports"),
-        Binding("f4", "tab('audit')", "Audit"),
+        Binding("f4", "run_audit", "Audit"),
+        Binding("ctrl+up", "answer(-1)", "Previous answer", show=False, priority=True),
+        Binding("ctrl+down", "answer(1)", "Next answer", show=False, priority=True),
+        Binding("[", "answer(-1)", "Previous answer", show=False),
+        Binding("]", "answer(1)", "Next answer", show=False),
+        Binding("c", "copy_citation", "Copy citation", show=False),
         Binding("ctrl+s", "export_markdown", "Export .md", show=False),
     ]
 
@@ -270,9 +277,50 @@ class DqaApp(App[None]):
             self.waiting = []
             return
         if self.query_one("#main").has_class("source-open"):
-            self.query_one("#main").remove_class("source-open")
-            opener, self._opener = self._opener, None
-            (opener if opener is not None and opener.is_attached else self.query_one("#question")).focus()
+            self.close_source()
+
+    def close_source(self) -> None:
+        """Close the source pane; focus goes back where it was and the chat stays where it was."""
+        chat = self.query_one("#chat-pane", ChatPane)
+        chat.pin(self._opener)
+        self.query_one("#main").remove_class("source-open")
+        opener, self._opener = self._opener, None
+        (opener if opener is not None and opener.is_attached else self.query_one("#question")).focus(
+            scroll_visible=False
+        )
+        self.call_after_refresh(chat.restore)
+
+    # -- moving through the answers
+
+    def action_answer(self, delta: int) -> None:
+        """The previous (-1) or next (+1) answer; from the question box, -1 is the last answer."""
+        if self.screen.has_class("-narrow") and self.query_one("#main").has_class("source-open"):
+            self.close_source()
+        left = self.query_one("#left", TabbedContent)
+        if left.active != "chat":
+            left.active = "chat"
+        self.query_one("#chat-pane", ChatPane).move_answer(delta, self.focused)
+
+    def focused_citation(self) -> Citation | None:
+        """The citation the user is on: the focused link or comparison row, else the one open in the source."""
+        focused = self.focused
+        if isinstance(focused, CitationLink):
+            return focused.citation
+        if isinstance(focused, CompareTable):
+            return focused.cited
+        pane = self.query_one("#source", SourcePane)
+        return pane.citation if self.query_one("#main").has_class("source-open") else None
+
+    def action_copy_citation(self) -> None:
+        cite = self.focused_citation()
+        if cite is None:
+            self.notify("Move to a citation first (Tab, ↑/↓, Ctrl+↑/↓).", severity="warning")
+            return
+        doc = self._document(cite.doc)
+        table = find_table(doc, cite.table) if doc is not None and cite.table else None
+        line = citation_line(doc, cite, table)
+        self.copy_to_clipboard(line)
+        self.notify(line, title="Citation copied")
 
     # -- scope
 
@@ -319,7 +367,10 @@ class DqaApp(App[None]):
         main = self.query_one("#main")
         if not main.has_class("source-open"):
             self._opener = self.focused
-        main.add_class("source-open")
+            chat = self.query_one("#chat-pane", ChatPane)
+            chat.pin(self.focused)
+            main.add_class("source-open")
+            self.call_after_refresh(chat.restore)  # the chat narrows (or is covered): it stays where it was
         if self.screen.has_class("-narrow"):  # the source covers the chat: read it with the keys
             pane.query_one("#source-table" if table is not None else "#page-view").focus()
 
@@ -333,15 +384,40 @@ class DqaApp(App[None]):
 
     # -- audit
 
+    def report_in_view(self) -> str | None:
+        """The report the user is looking at: highlighted in Reports, else that of the citation in focus or
+        open in the source, else the scope, else that of the last answer, else the only one."""
+        if self.library is None:
+            return None
+        documents = self.library.documents
+        if self.query_one("#left", TabbedContent).active == "reports":
+            option = self.query_one("#docs", OptionList).highlighted_option
+            if option is not None and option.id in documents:
+                return option.id
+        cite = self.focused_citation()
+        doc = self._document(cite.doc) if cite is not None else None
+        if doc is not None:
+            return doc.id
+        if self.scope:
+            return self.scope
+        for exchange in reversed(self.query(Exchange)):
+            record = exchange.record
+            doc = self._document(record.citations[0].doc) if record and record.citations else None
+            if doc is not None:
+                return doc.id
+        return next(iter(documents)) if len(documents) == 1 else None
+
     @on(Button.Pressed, "#run-audit")
     def action_run_audit(self) -> None:
+        """Audit the report in view (F4: one key)."""
+        doc_id = self.report_in_view()
         pane = self.query_one("#audit-pane", AuditPane)
         self.action_tab("audit")
-        if self.library is None or self.scope is None:
-            pane.show_status("Choose one report in Reports (F3) first; the audit runs on one report.")
+        if self.library is None or doc_id is None:
+            pane.show_status("Choose a report in Reports (F3) or open a citation first; the audit runs on one report.")
             return
-        pane.show_status(f"Auditing {self.library.documents[self.scope].name}…")
-        self._audit(self.library, self.scope)
+        pane.show_status(f"Auditing {self.library.documents[doc_id].name}…")
+        self._audit(self.library, doc_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit")
     def _audit(self, library: Library, doc_id: str) -> None:
@@ -352,6 +428,8 @@ class DqaApp(App[None]):
         pane = self.query_one("#audit-pane", AuditPane)
         if self.library is not None:
             pane.show_findings(self.library.documents[message.doc_id], message.findings)
+            if self.query_one("#left", TabbedContent).active == "audit":
+                pane.query_one("#findings", OptionList).focus()  # Enter opens the first finding's evidence
 
     # -- commands
 

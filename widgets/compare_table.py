@@ -7,9 +7,11 @@ from typing import Any
 
 from rich.text import Text
 from textual import events, on
+from textual.actions import SkipAction
 from textual.widgets import DataTable
 
 from qa.record import Citation, ComparisonRow
+from widgets.citation_link import Rover
 from widgets.format import table_cells
 from widgets.messages import CitationChosen, StatusNote
 
@@ -23,6 +25,28 @@ class CompareTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.rows_data = list(rows)
         self.related = related
+        self.rover: Rover | None = None  # set by the answer holding the table (one Tab stop per answer)
+
+    def allow_focus(self) -> bool:
+        return super().allow_focus() and (self.rover is None or self.rover.tab_stop() is self)
+
+    @property
+    def cited(self) -> Citation | None:
+        """The highlighted row's citation (None for a row that is not stated)."""
+        if not 0 <= self.cursor_row < len(self.rows_data):
+            return None
+        row = self.rows_data[self.cursor_row]
+        return row.citation if row.status == "stated" else None
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0:
+            raise SkipAction()  # the answer's ↑ moves to the item above
+        super().action_cursor_up()
+
+    def action_cursor_down(self) -> None:
+        if self.cursor_row >= self.row_count - 1:
+            raise SkipAction()
+        super().action_cursor_down()
 
     def on_mount(self) -> None:
         self.add_columns("#", "report", "value", "yuan", "kind", "check")
@@ -40,7 +64,7 @@ class CompareTable(DataTable):
     def _open(self, event: DataTable.RowSelected) -> None:
         event.stop()
         row = self.rows_data[event.cursor_row]
-        cite = row.citation if row.status == "stated" else None
+        cite = self.cited
         if cite is None:
             kind = f" ({row.kind})" if row.kind else ""
             self.post_message(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import ClassVar
 
 from rich.text import Text
+from textual import events
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Static
@@ -18,7 +22,15 @@ from widgets.format import badge, citation_label, record_citations
 
 
 class Exchange(Vertical):
-    """One question and its answer: value, badge, numbered citations, checks, alternatives."""
+    """One question and its answer: value, badge, numbered citations, checks, alternatives.
+
+    The answer is one Tab stop: Tab lands on its current item (comparison table or citation), ↑/↓ move
+    between its items. An answer with nothing to open is itself the stop."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "step(-1)", "Previous citation", show=False),
+        Binding("down", "step(1)", "Next citation", show=False),
+    ]
 
     def __init__(self, number: int, question: str, scope: str) -> None:
         super().__init__(classes="exchange")
@@ -27,6 +39,32 @@ class Exchange(Vertical):
         self.scope = scope
         self.record: Record | None = None
         self.answer = Static("", classes="answer pending")
+        self.items: list[CitationLink | CompareTable] = []
+        self.current = 0
+
+    def tab_stop(self) -> Widget | None:
+        return self.items[self.current] if self.items else None
+
+    def allow_focus(self) -> bool:
+        return self.record is not None and not self.items
+
+    def focus_answer(self) -> None:
+        """Focus the answer's current item (or the answer itself when it has none)."""
+        target = self.tab_stop()
+        (target or self).focus(scroll_visible=False)
+
+    def action_step(self, delta: int) -> None:
+        if not self.items:
+            raise SkipAction()  # nothing to move between: the transcript scrolls
+        self.current = max(0, min(len(self.items) - 1, self.current + delta))
+        item = self.items[self.current]
+        if isinstance(item, CompareTable):  # entering a table from below starts on its last row
+            item.move_cursor(row=0 if delta > 0 else item.row_count - 1, animate=False)
+        item.focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if event.widget in self.items:
+            self.current = self.items.index(event.widget)  # type: ignore[arg-type]
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -51,7 +89,11 @@ class Exchange(Vertical):
         answer.update(
             Text.assemble((f" {badge(record)} ", "bold reverse"), " ", record.answer.text if record.answer else "")
         )
-        self.mount_all(list(self._details(record)))
+        details = list(self._details(record))
+        self.items = [w for w in details if isinstance(w, CitationLink | CompareTable)]
+        for item in self.items:
+            item.rover = self
+        self.mount_all(details)
 
     def _details(self, record: Record) -> Iterable[Widget]:
         related = record_citations(record)

@@ -180,3 +180,23 @@ def finding_citations(doc: Document, finding: Finding) -> list[Citation]:
         Citation(doc=doc.name, page=e.page, quote=e.quote, table=e.table, row=e.row, col=e.col, value=e.value)
         for e in finding.evidence
     ]
+
+
+def citation_line(doc: Document | None, cite: Citation, table: Table | None = None) -> str:
+    """A citation as one line for a draft: body, report, page, table/row/column, quote, value (with the
+    report's unit when the cell prints the bare number)."""
+    parts = [(doc.department or doc.title) if doc is not None else ""]
+    year = f" ({doc.year} {doc.kind})" if doc is not None and doc.year and doc.kind != "other" else ""
+    parts += [cite.doc + year, f"p. {cite.page}"]
+    if cite.table:
+        where = f"table “{table.title}”" if table is not None and table.title else f"table {cite.table}"
+        where += f" row {cite.row} column {cite.col}"
+        path = table.header_path(cite.col) if table is not None and cite.col is not None else []
+        parts.append(where + (f" ({' / '.join(path)})" if path else ""))
+    if cite.quote:
+        parts.append(f"“{' '.join(cite.quote.split())}”")
+    value = cite.value or ""
+    if value and value[-1].isdigit() and table is not None and table.unit:
+        value += table.unit
+    parts.append(value)
+    return ", ".join(p for p in parts if p)

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Label, Static
 from corpus.model import Document, Page, Table
 from qa.record import Citation
 from widgets.citation_link import CitationLink
-from widgets.format import citation_label, cited_span, doc_line, shorten, split_page
+from widgets.format import citation_label, cited_span, doc_line, split_page
 
 
 class SourcePane(Vertical):
@@ -25,6 +25,7 @@ class SourcePane(Vertical):
         self.highlighted = ""  # the cited number as it is printed on the page (for tests and screen readers)
         self.cited_text: Text | None = None
         self.table: Table | None = None
+        self.citation: Citation | None = None  # the citation shown
 
     def compose(self) -> ComposeResult:
         yield Static("", id="source-title")
@@ -40,6 +41,7 @@ class SourcePane(Vertical):
 
     def show_page(self, doc: Document, page: Page, cite: Citation) -> None:
         self.table = None
+        self.citation = cite
         self.set_class(False, "table-mode")
         self.query_one("#source-title", Static).update(
             Text.assemble((f"{doc.name} · page {page.number}", "bold"), (f"\n{doc_line(doc)}", "dim"))
@@ -74,6 +76,7 @@ class SourcePane(Vertical):
 
     def show_table(self, doc: Document, table: Table, cite: Citation) -> None:
         self.table = table
+        self.citation = cite
         self.cited_text = None
         self.set_class(True, "table-mode")
         unit = f" · unit: {table.unit}" if table.unit else ""
@@ -125,5 +128,5 @@ class SourcePane(Vertical):
         path = " / ".join(self.table.header_path(col)) or f"column {col + 1}"
         value = grid[row][col] if row < len(grid) and col < len(grid[row]) else ""
         self.query_one("#cell-caption", Static).update(
-            Text.assemble(f"{shorten(label, 24)} · {shorten(path, 40)}: ", (value or "(blank)", "bold"))
+            Text.assemble(f"{label} · {path}: ", (value or "(blank)", "bold"))  # wrapped, never cut
         )
