@@ -17,9 +17,12 @@ from corpus.reader import content_id, read_document
 
 
 def _parser_version() -> str:
-    """A hash of the reader's own source: a changed parser never serves stale documents."""
+    """A hash of the reader's own source and the schema data it classifies with: a changed parser or schema
+    never serves stale documents or facts."""
     digest = hashlib.sha256()
-    for source in sorted(Path(__file__).parent.glob("*.py")):
+    root = Path(__file__).parent
+    for source in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".tsv", ".toml")):
+        digest.update(str(source.relative_to(root)).encode())
         digest.update(source.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -36,6 +39,8 @@ def load_document(path: str | Path, cache: Path | None = None) -> Document:
     path = Path(path)
     cache = cache or cache_dir()
     try:
+        if not path.is_file():
+            raise OSError  # a FIFO or device would block the read below
         key = content_id(path.read_bytes())
     except OSError:
         return read_document(path)  # let the reader name the problem

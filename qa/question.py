@@ -109,6 +109,13 @@ _MEASURE_WORDS = {
     "预算数",
     "决算数",
     "执行数",
+    "年初预算",
+    "年初预算数",
+    "全年预算",
+    "调整预算",
+    "预算安排",
+    "预算执行数",
+    "决算支出",
 }
 _MODIFIERS = {"合计", "总计", "总额", "小计"}
 # words a follow-up may say that name no item ("and the final accounts?")

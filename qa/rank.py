@@ -25,7 +25,7 @@ from qa.match import GENERIC, item_score
 from qa.question import Question
 from qa.record import Alternative, cite
 from qa.render import format_yuan, shown
-from qa.target import Target, item_kind, resolve
+from qa.target import Target, item_kind, names_an_item, resolve
 
 _PRINTED_NUMBER = re.compile(r"[-(]?\d[\d,]*(?:\.\d+)?\)?")
 MIN_ITEM_SCORE = 0.62
@@ -33,6 +33,7 @@ CLOSE = 0.15
 OTHER_REPORT = 0.2  # how close another report's item must match to be listed beside the answer
 SAME_SUBJECT = 0.85
 _DERIVED = {"增减额", "增减率", "占比", "完成率", "比率"}
+_TOTAL_ROWS = {"合计", "总计", "本年支出合计", "支出合计", "本年收入合计"}
 
 
 @dataclass
@@ -47,15 +48,38 @@ class Candidate:
 def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Hit]) -> list[Candidate]:
     """Facts that could answer, best first; empty when none is confident enough."""
     target = resolve(q)
-    if target.items:
-        return _on_schema(library, q, target, doc_ids, passages)
+    if target.items and not _asks_more(q, target, [library.documents[i] for i in doc_ids]):
+        ranked = _on_schema(library, q, target, doc_ids, passages)
+        if ranked:
+            return ranked
     return _by_words(library, q, doc_ids, passages) if has_item(q) else []
+
+
+def _asks_more(q: Question, target: Target, docs: list[Document]) -> bool:
+    """The question names a thing the schema items it matched do not cover ("台式计算机" in a question about the
+    procurement budget): the item asked is more specific than the schema's line, so that line is not the answer.
+    A word counts when it is a name of four characters or more that names neither the report nor a schema item."""
+    names = [label_key(n) for n in target.names]
+    for group in q.terms:
+        terms = [label_key(t) for t in group]
+        if any(len(t) < 4 or t in GENERIC or names_an_item(t) for t in terms):
+            continue
+        if any(_names_report(t, d) for t in group for d in docs):
+            continue
+        if not any(n in t or t in n for t in terms for n in names):
+            return True
+    return False
+
+
+def _names_report(term: str, doc: Document) -> bool:
+    return len(term) >= 2 and coverage(term, f"{doc.department} {doc.title} {doc.name}") >= 0.9
 
 
 def _on_schema(
     library: Library, q: Question, target: Target, doc_ids: list[str], passages: list[Hit]
 ) -> list[Candidate]:
-    """Facts of the lines the question names; the narrower lines' facts follow, marked, as alternatives."""
+    """Facts stating the lines the question names. A narrower line's facts follow, marked, as alternatives; when
+    the report states only the narrower line (培训费 only in the basic-expenditure table), they are the answer."""
     schema = load_schema()
     near = _passage_bonus(passages)
     out: list[Candidate] = []
@@ -66,18 +90,18 @@ def _on_schema(
             continue
         period = q.year or (doc.year + q.relative_year if doc.year else None)
         facts = library.facts[doc_id]
-        mapped = [f for f in facts if f.line in target.items or f.line in target.narrower]
-        if not any(f.line in target.items for f in mapped):  # the narrative may state it in words not mapped
-            mapped += [f for f in facts if f.line is None and f.source == "text" and _states(f, target, schema)]
-        for fact in mapped:
-            if not _fits(q, fact, doc, period, target):
+        stated = [(f, _stated_line(f, target, schema)) for f in facts]
+        if not any(line in target.items for f, line in stated if f.line):  # the narrative may word it unmapped
+            stated += [(f, target.items[0]) for f in facts if f.line is None and f.source == "text"
+                       and _states(f, target, schema)]  # fmt: skip
+        for fact, line in stated:
+            if line is None or not _fits(q, fact, doc, period, target, line):
                 continue
-            if fact.line in target.narrower:
+            if line in target.narrower:
                 where = schema.statements.get(fact.statement or "")
                 note = f"a narrower figure, in {where.title}" if where else "a narrower figure"
-                narrower.append(Candidate(fact, doc, 0.0, 0.0, note=note))
+                narrower.append(Candidate(fact, doc, 0.5, 0.5, note=note))
                 continue
-            line = fact.line if fact.line in target.items else target.items[0]
             order = target.items.index(line)
             score = 1.0 - 0.05 * order + _preference(schema, line, fact) + _scope_fit(schema, line, target, fact)
             score += near.get((doc_id, fact.page, fact.table_id, fact.row), 0.0) + (0.0 if fact.line else -0.1)
@@ -86,16 +110,32 @@ def _on_schema(
             if _collides_with_budget(fact, facts):
                 score -= 0.1
             out.append(Candidate(fact, doc, score, 1.0 - 0.05 * order))
+    if not out:
+        out, narrower = [Candidate(c.fact, c.doc, c.score, c.item, note="") for c in narrower], []
     out.sort(key=lambda c: (-c.score, c.fact.page, c.fact.start or 0))
     ranked = _consensus(out, False, library.facts, same=lambda a, b: a.fact.line == b.fact.line)
     return [*ranked, *narrower] if ranked else []
 
 
-def _fits(q: Question, fact: Fact, doc: Document, period: int | None, target: Target) -> bool:
-    """The asked (or the report's own) measure and period, the item's kind of number, the asked scope."""
-    if period is not None and fact.period != period:
+def _stated_line(fact: Fact, target: Target, schema: Schema) -> str | None:
+    """Which asked (or narrower) line this fact states: its own line, or a breakdown line printed as a column
+    of the statement's total row (项目支出 as the 项目支出 column of the 合计 row)."""
+    if fact.line in target.items or fact.line in target.narrower:
+        return fact.line
+    if fact.source == "table" and fact.column and label_key(fact.subject) in _TOTAL_ROWS:
+        for part in fact.column.split("/"):
+            column = schema.columns.get(part)
+            if column is not None and column.dimension == "breakdown" and column.line in target.items:
+                return column.line
+    return None
+
+
+def _fits(q: Question, fact: Fact, doc: Document, period: int | None, target: Target, line: str) -> bool:
+    """The asked (or the report's own) measure and period, the item's kind of number, the asked scope. A stock
+    ("截至2025年8月31日，共有车辆3辆") is dated by the day it is counted on."""
+    if period is not None and fact.period != period and not (fact.kind == "count" and f"{period}年" in fact.quote):
         return False
-    kind = item_kind(fact.line) if fact.line else item_kind(target.items[0])
+    kind = item_kind(line)
     wanted_kind = "percent" if q.number_kind == "percent" or q.measure in ("增减率", "占比", "完成率") else kind
     if fact.kind != ("count" if wanted_kind == "count" else wanted_kind):
         return False

@@ -31,6 +31,7 @@ _SCOPE_EN = (
 _SCOPE_WORDS = {"财政拨款", "一般公共预算", "政府性基金", "国有资本经营", "财政拨款资金"}
 _SCORE = re.compile(r"得分|评分|分数|\bscore|\brating", re.I)
 _MONEY = re.compile(r"元|钱|经费|金额|费用|资金|\bhow much\b|\byuan\b|\bspent\b|\bcost", re.I)
+_YEAR = re.compile(r"20\d{2}(?:年度|年(?![初末终底])|(?!年))")  # "2024年末结转和结余" keeps its 年末
 _MIN_NAME = 3  # a shorter Chinese name (货物, 工程, 车辆) names an item only when it is the whole question item
 _GENERIC = {"合计", "总计", "小计", "支出", "收入", "其他", "项目", "服务", "工程", "货物"}
 
@@ -61,8 +62,11 @@ def resolve(question: Question) -> Target:
     items: list[str] = []
     for _, ids in names:
         items += [i for i in ids if i not in items]
-    scope_only = {i for name, ids in names if name in _SCOPE_WORDS for i in ids}
-    if any(i not in scope_only for i in items):  # "财政拨款安排的公务接待费": 财政拨款 is the item's scope
+    scope_only = {i for name, ids in names if name in _SCOPE_WORDS or all(_fund_total(schema, i) for i in ids)
+                  for i in ids}  # fmt: skip
+    fund_scope = None
+    if any(i not in scope_only for i in items):  # "财政拨款安排的公务接待费", "财政拨款支出中项目支出": a fund's scope
+        fund_scope = next((schema.lines[i].scope for i in items if i in scope_only and i in schema.lines), None)
         items = [i for i in items if i not in scope_only]
     narrower = [n for i in items for n in _narrower(schema, i, items)]
     codes = _codes(question)
@@ -70,15 +74,31 @@ def resolve(question: Question) -> Target:
         items=codes + [i for i in items if i not in narrower and i not in codes],
         narrower=[n for n in narrower if n not in codes],
         codes=codes,
-        scope=_scope(question, [n for n, _ in names if n not in _SCOPE_WORDS]),
+        scope=_scope(question, [n for n, _ in names if n not in _SCOPE_WORDS]) or fund_scope,
         names=[n for n, _ in names],
     )
+
+
+def names_an_item(text: str) -> bool:
+    """Some schema line or narrative item is named in the text."""
+    return bool(_chinese_names(text, lambda ids: ids))
 
 
 def item_kind(item_id: str) -> str:
     """The kind of number an item is: money for every line, the narrative item's own kind otherwise."""
     narrative = load_schema().narrative.get(item_id)
     return narrative.unit_kind if narrative else "money"
+
+
+def _fund_total(schema: Schema, item_id: str) -> bool:
+    """A fund's own total (财政拨款收入/支出, 一般公共预算财政拨款收入 …): beside another item, that item's scope."""
+    line = schema.lines.get(item_id)
+    return (
+        line is not None
+        and line.classification == "line"
+        and line.scope in ("fiscal", "gp", "gf", "soc")
+        and line.kind in ("income", "total")
+    )
 
 
 def _codes(question: Question) -> list[str]:
@@ -91,7 +111,7 @@ def _codes(question: Question) -> list[str]:
 def _chinese_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tuple[str, list[str]]]:
     """Schema names standing in the text, longest first, none inside another one found; a name whose items
     are all of the wrong kind (a money line in a count question) leaves its words to shorter names."""
-    key = label_key(re.sub(r"20\d{2}年?", " ", text))
+    key = label_key(_YEAR.sub(" ", text))
     found: list[tuple[str, list[str]]] = []
     taken: list[tuple[int, int]] = []
     for name, ids in _chinese_index():
