@@ -1,35 +1,41 @@
-"""Questions across reports: rank departments by an item, follow one department over the
-years, or set several items side by side.
+"""Questions across reports: rank bodies by an item, follow one body over the years, set several items side by side,
+or set one body's 部门 and 单位 reports side by side.
 
-The answer is a table (one row per department, year or item) plus one summary sentence
-in the asker's language. Each cell comes from one report's own fact, in yuan, with its
-citation and that report's cross-check; a report that does not state the item is a
-"not stated" row, never a zero. Budget (预算) and final-account (决算) figures are never
-mixed silently: every row carries its report's kind and the summary says when they mix.
+The answer is a table plus one summary sentence in the asker's language. Rows are reports (qa.reports: the narrative
+and tables PDFs of one body and year are one report); every report in scope gets a row. A cell is the report's fact
+for the item's line in the disclosure schema (qa.target → Fact.line), with the report's own measure (预算数 in a
+budget, 决算数 in a final account), and one line and one fund scope for the whole table where the reports allow it.
+A report without a fact on that line is searched once more by the item's printed names (a table under a variant
+title is still the table) and only then is "not stated", never zero. Budget and final-account reports, and
+財政拨款 and all-funds figures, are never mixed silently: each row carries its kind and fund scope and the summary
+says when they mix.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
-from corpus.model import OWN_MEASURE, Document
+from corpus.model import OWN_MEASURE, Document, Fact
+from corpus.schema import load_schema
 from qa.checks import cross_check
 from qa.compare_items import Found, family_for, find_family, find_generic
-from qa.departments import department_of, in_region, mentioned, regions, report_year, strip_names
 from qa.library import Library
 from qa.question import Question, parse_question
 from qa.record import AnswerValue, ComparisonRow, Record, cite
 from qa.render import format_yuan, shown
+from qa.reports import Report, asked, departments_first, region_names, reports, without_bodies
+from qa.target import item_kind, resolve
 
-Mode = Literal["rank", "trend", "items"]
+Mode = Literal["rank", "trend", "items", "scopes"]
 
 _RANK_EN = re.compile(
-    r"\bwhich (department|unit|office|agency|bureau|report)s?\b|"
-    r"\bacross (departments|reports|units)\b|"
-    r"\b(list|rank|compare)\b.*\b(departments|units|offices|reports)\b|\bby department\b",
+    r"\bwhich (department|unit|office|agency|bureau|report|body|bodies)s?\b|"
+    r"\bacross (departments|reports|units|bodies)\b|"
+    r"\b(list|rank|compare)\b.*\b(departments|units|offices|reports|bodies)\b|\bby department\b",
     re.I,
 )
 _RANK_ZH = re.compile(r"哪个部门|哪些部门|哪个单位|哪些单位|哪家|各部门|各单位|所有部门|部门间|排名|排序|列出各")
@@ -41,24 +47,32 @@ _TREND_EN = re.compile(
 _TREND_ZH = re.compile(r"(20\d\d)年?(?:到|至|—|-|~|－)(20\d\d)|历年|逐年|各年|每年|变化趋势|趋势")
 _ITEMS_EN = re.compile(r"\b(compare|side by side|versus|vs\.?)\b", re.I)
 _ITEMS_ZH = re.compile(r"比较|对比|分别")
+# a body's department report and unit report side by side
+_SCOPES = re.compile(
+    r"部门.{0,6}单位|单位.{0,6}部门|\bdepartment(al)?\b.{0,40}\bunit\b|\bunit\b.{0,40}\bdepartment", re.I
+)
+_SCOPE_WORDS = re.compile(
+    r"部门预算|单位预算|部门决算|单位决算|\b(department(al)?|unit)(-level)?( budgets?| final accounts?)?\b", re.I
+)
 _MOST = re.compile(r"\b(most|highest|largest|biggest|top|more)\b|最多|最高|最大|最贵", re.I)
 _LEAST = re.compile(r"\b(least|lowest|smallest|fewest)\b|最少|最低|最小", re.I)
-_BUDGET = re.compile(r"\bbudget(ed|s)?\b|\bplanned\b|\ballocated\b|预算", re.I)
-_ACTUAL = re.compile(r"\b(spent|spend|spending|actual|final accounts?|outturn)\b|决算|实际|花了", re.I)
 _NOISE_EN = re.compile(
-    r"\b(which|what|who|department|departments|unit|units|office|offices|agency|report|reports|did|does|do|the|"
-    r"most|least|highest|lowest|largest|smallest|biggest|top|more|on|for|in|of|at|by|from|to|between|over|"
-    r"years?|each|trend|time|change|changed|how|list|rank|compare|across|all|its|s|putuo|jiangsu|shanghai|"
-    r"budget(ed|s)?|spent|spend|spending|actual|final|accounts?|side|versus|vs)\b",
+    r"\b(which|what|who|department|departments|unit|units|office|offices|agency|report|reports|body|bodies|did|does|"
+    r"do|the|most|least|highest|lowest|largest|smallest|biggest|top|more|on|for|in|of|at|by|from|to|between|over|"
+    r"years?|each|trend|time|change|changed|how|list|rank|compare|across|all|its|their|s|"
+    r"budget(ed|s)?|spent|spend|spending|actual|final|accounts?|side|versus|vs|had|has|have|was|were|is|are)\b",
     re.I,
 )
 _NOISE_ZH = re.compile(
     r"哪个部门|哪些部门|哪个单位|哪些单位|哪家|各部门|各单位|所有部门|部门|单位|排名|排序|列出|"
     r"比较|对比|分别|历年|逐年|各年|每年|变化趋势|趋势|变化|情况|如何|怎样|最多|最高|最大|最少|最低|"
-    r"最小|预算数|决算数|预算|决算|支出|普陀区?|江苏省?|上海市?|到|至|从|的|是|了|哪|个|谁"
+    r"最小|预算数|决算数|预算|决算|是|的|了|到|至|从|哪|个|谁|怎么|多少|各"
 )
 _COMPOUNDS = ("结转和结余", "社会保障和就业", "文化旅游体育与传媒", "规划和自然资源", "住房和城乡建设", "收入和支出")
 _SPLIT = re.compile(r"\s*(?:、|，|,|;|；|\band\b|和|与|以及|\bvs\.?\b|\bversus\b)\s*", re.I)
+_FISCAL = {"fiscal", "gp"}  # 财政拨款 and its general-public-budget part: one family of fund scope
+_COLUMN_MEASURE = {"预算数": "budget", "决算数": "final"}  # corpus/schema columns.tsv measure ids
+_FUNDS_ZH = {"all": "全部资金", "fiscal": "财政拨款", "gp": "一般公共预算", "gf": "政府性基金", "soc": "国有资本经营"}
 
 
 @dataclass
@@ -70,38 +84,42 @@ class Comparison:
     lang: str
     order: Literal["most", "least"] | None = None
     years: tuple[int, int] | None = None
-    departments: list[str] = field(default_factory=list)
+    bodies: list[str] = field(default_factory=list)
     regions: list[str] = field(default_factory=list)
-    measure: str | None = None
+    kind: str | None = None
+    scope: str | None = None
 
 
 @dataclass
 class Row:
     label: str
-    docs: list[Document]
-    year: int | None
-    kind: str
+    report: Report | None
     item: Question
     found: Found | None = None
+    funds: str | None = None
 
 
-def parse_comparison(text: str) -> Comparison | None:
-    """A comparison or trend question, or None for a single-report question."""
+def parse_comparison(text: str, catalogue: list[Report]) -> Comparison | None:
+    """A comparison or trend question over these reports, or None for a single-report question."""
     lang = "zh" if re.search(r"[\u3400-\u9fff]", text) and not re.match(r"\s*[A-Za-z]", text) else "en"
     rank_ = (_RANK_EN if lang == "en" else _RANK_ZH).search(text)
     trend = (_TREND_EN if lang == "en" else _TREND_ZH).search(text)
-    depts = mentioned(text)
-    years = sorted({int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", text)})
+    want = asked(text, catalogue)
+    years = want.years
     order = "least" if _LEAST.search(text) else "most" if _MOST.search(text) else None
-    measure = "预算数" if _BUDGET.search(text) else "决算数" if _ACTUAL.search(text) else None
-    items = _items(text, lang)
+    items = _items(text, lang, catalogue)
     if not items:
         return None
-    common = dict(items=items, lang=lang, order=order, departments=depts, regions=regions(text), measure=measure)
-    if (trend and len(years) != 1) or (len(years) >= 2 and depts and not rank_):
+    common = dict(
+        items=items, lang=lang, order=order, bodies=want.bodies, regions=region_names(text), kind=want.kind,
+        scope=want.scope,
+    )  # fmt: skip
+    if want.bodies and _SCOPES.search(text) and not trend:
+        return Comparison(mode="scopes", years=(years[-1], years[-1]) if years else None, **{**common, "scope": None})
+    if (trend and len(years) != 1) or (len(years) >= 2 and want.bodies and not rank_):
         span = (years[0], years[-1]) if len(years) >= 2 else None
         return Comparison(mode="trend", years=span, **common)
-    if rank_ or (order and not depts):
+    if rank_ or (order and not want.bodies):
         span = (years[-1], years[-1]) if years else None
         return Comparison(mode="rank", years=span, **common)
     if len(items) > 1 and (_ITEMS_EN if lang == "en" else _ITEMS_ZH).search(text):
@@ -110,9 +128,9 @@ def parse_comparison(text: str) -> Comparison | None:
     return None
 
 
-def _items(text: str, lang: str) -> list[Question]:
+def _items(text: str, lang: str, catalogue: list[Report]) -> list[Question]:
     """The item (or items, split on commas and 'and') the question compares, as parsed questions."""
-    rest = strip_names(re.sub(r"(?<!\d)20\d\d年?(度)?", " ", text))
+    rest = _SCOPE_WORDS.sub(" ", without_bodies(re.sub(r"(?<!\d)20\d\d年?(度)?", " ", text), catalogue))
     rest = (_NOISE_EN if lang == "en" else _NOISE_ZH).sub(" ", rest)
     rest = re.sub(r"[?？!！。.:：'’]+", " ", rest)
     for name in _COMPOUNDS:  # one item whose name contains 和/与
@@ -130,71 +148,175 @@ def _items(text: str, lang: str) -> list[Question]:
 
 def compare(library: Library, c: Comparison, text: str, qid: str = "", doc_ids: list[str] | None = None) -> Record:
     """Build the table and the summary for a parsed comparison."""
-    docs = [library.documents[i] for i in (doc_ids or library.documents)]
-    docs = [d for d in docs if all(in_region(d, r) for r in c.regions)] if c.regions else docs
-    if c.departments and c.mode != "rank":
-        docs = [d for d in docs if department_of(d) in c.departments]
-    elif c.departments:
-        docs = [d for d in docs if department_of(d) in c.departments] or docs
-    if c.years:
-        docs = [d for d in docs if (y := report_year(d)) is not None and c.years[0] <= y <= c.years[1]]
-    if c.measure:
-        docs = [d for d in docs if d.kind == {"预算数": "预算", "决算数": "决算"}[c.measure]]
-    rows = _rows(c, docs)
+    catalogue = [r for r in reports(library, doc_ids) if not r.identity.template or r.identity.body in c.bodies]
+    rows = _rows(c, _in_scope(c, catalogue))
+    lines = [_lines(q) for q in c.items]
     for row in rows:
-        row.found = _find(library, row)
+        row.found, row.funds = _find(library, row, lines[c.items.index(row.item)], None)
+    _one_fund_scope(library, rows, lines, c)
     if c.mode == "rank":
         rows = _ranked(rows, c.order)
     return _record(library, c, rows, text, qid)
 
 
-def _rows(c: Comparison, docs: list[Document]) -> list[Row]:
-    """One row per report group (department, year, kind) — or per item in items mode.
-    A department's 部门 report is preferred to its 单位 report of the same year."""
-    groups: dict[tuple[str, int | None, str], list[Document]] = {}
-    for d in sorted(docs, key=lambda d: (report_year(d) or 0, d.name)):
-        groups.setdefault((department_of(d), report_year(d), d.kind), []).append(d)
-    for key, members in groups.items():
-        whole = [d for d in members if not _unit_level(d)]
-        groups[key] = whole or members
-    if c.mode == "items":
-        latest = max(groups, key=lambda k: (k[1] or 0, k[2] == "决算"), default=None)
-        if latest is None:
-            return [Row(q.item, [], None, "", q) for q in c.items]
-        return [Row(_item_name(q), groups[latest], latest[1], latest[2], q) for q in c.items]
+def _in_scope(c: Comparison, catalogue: list[Report]) -> list[Report]:
+    """The reports the question is about: its regions, bodies, years and kind; a body's 部门 report stands for it
+    when the same year and kind also has a 单位 report, unless the question asks for units or both."""
+    chosen = [r for r in catalogue if all(region in r.identity.region for region in c.regions)]
+    if c.bodies:
+        named = [r for r in chosen if r.identity.body in c.bodies]
+        chosen = named if (named or c.mode != "rank") else chosen
+    if c.years:
+        chosen = [r for r in chosen if r.identity.year is not None and c.years[0] <= r.identity.year <= c.years[1]]
+    if c.kind:
+        chosen = [r for r in chosen if r.identity.kind == c.kind]
+    if c.scope:
+        return [r for r in chosen if r.identity.scope == c.scope]
+    return chosen if c.mode == "scopes" else departments_first(chosen)
+
+
+def _rows(c: Comparison, chosen: list[Report]) -> list[Row]:
+    """One row per report (rank, trend, scopes), or one per item of the body's latest report (items)."""
+    chosen = sorted(chosen, key=lambda r: (r.identity.year or 0, r.identity.kind, r.identity.scope, r.identity.body))
     item = c.items[0]
+    if c.mode == "items":
+        latest = max(chosen, key=lambda r: (r.identity.year or 0, r.identity.kind == "决算"), default=None)
+        return [Row(_item_name(q, _lines(q)), latest, q) for q in c.items]
+    if c.mode == "scopes":
+        return [Row(f"{r.identity.scope}{r.identity.kind}", r, item) for r in chosen]
     if c.mode == "trend":
+        counts = Counter(r.identity.year for r in chosen)
         return [
-            Row(str(year) if year else "?", members, year, kind, item)
-            for (dept, year, kind), members in sorted(groups.items(), key=lambda kv: (kv[0][1] or 0, kv[0][2]))
+            Row(f"{r.identity.year}" + (f" {r.identity.kind}" if counts[r.identity.year] > 1 else ""), r, item)
+            for r in chosen
         ]
-    years = {k[1] for k in groups}
+    years = {r.identity.year for r in chosen}
     return [
-        Row(dept if len(years) == 1 else f"{dept} {year}", members, year, kind, item)
-        for (dept, year, kind), members in groups.items()
+        Row(r.identity.body if len(years) == 1 else f"{r.identity.body} {r.identity.year}", r, item) for r in chosen
     ]
 
 
-def _unit_level(doc: Document) -> bool:
-    return "单位预算" in doc.title or "单位预算" in doc.name or "单位25年" in doc.name or doc.name == "unit_budget.pdf"
+def _lines(q: Question) -> list[str]:
+    """The schema lines (money) the item names, best first; "三公" names the 三公 total."""
+    lines = [i for i in resolve(q).items if item_kind(i) == "money"]
+    family = family_for(q.terms)
+    if not lines and family:
+        lines = [line.id for line in load_schema().lines_named(family.name)]
+    return lines
 
 
-def _item_name(q: Question) -> str:
+def _item_name(q: Question, lines: list[str]) -> str:
+    schema = load_schema()
+    if lines and schema.item(lines[0]):
+        return schema.item(lines[0]).name  # type: ignore[union-attr]
     family = family_for(q.terms)
     return family.name if family else (q.terms[0][0] if q.terms else q.item)
 
 
-def _find(library: Library, row: Row) -> Found | None:
-    if not row.docs:
-        return None
-    measure = OWN_MEASURE.get(row.kind, "预算数")
-    # the reader may date a report's table cells a year early (a 2025 budget that mentions 2024
-    # first); the title's year and the reader's year are both accepted for the report's own figures
-    period_of = {d.id: {y for y in (d.year, report_year(d)) if y is not None} for d in row.docs}
+def _find(library: Library, row: Row, lines: list[str], funds: str | None) -> tuple[Found | None, str | None]:
+    """The report's figure for the item: its fact on the item's first schema line it states (in `funds` when
+    given), else the item found by its printed names (qa.compare_items)."""
+    if row.report is None:
+        return None, None
+    measure = OWN_MEASURE.get(row.report.identity.kind, "预算数")
+    year = row.report.identity.year
+    docs = [library.documents[i] for i in row.report.doc_ids]
+    facts = [
+        (f, d) for d in docs for f in library.facts[d.id]
+        if f.kind == "money" and f.yuan is not None and f.period == year and f.line and _measured(f, measure)
+    ]  # fmt: skip
+    for line in lines:
+        found = _on_line(facts, line, funds)
+        if found:
+            return found
+    for line in (n for q_line in lines[:1] for n in _narrower(row.item, q_line)):
+        found = _on_line(facts, line, funds)  # a narrower line answers only when the report states nothing broader
+        if found:
+            return found
+    period_of = {d.id: {year} if year else set() for d in docs}
     family = family_for(row.item.terms)
     if family:
-        return find_family(family, row.docs, library, measure, period_of)
-    return find_generic(row.item, row.docs, library, measure, period_of)
+        return find_family(family, docs, library, measure, period_of, lines), None
+    return find_generic(row.item, docs, library, measure, period_of, lines), None
+
+
+def _on_line(facts: list[tuple[Fact, Document]], line: str, funds: str | None) -> tuple[Found, str | None] | None:
+    """The report's figure on this line, or the sum of its parts (corpus/schema sum_of) when each part is stated
+    and the line itself is not (公务用车购置及运行费 = 购置费 + 运行费)."""
+    hits = [(f, d) for f, d in facts if f.line == line and (funds is None or _fits(_funds(f), funds))]
+    if hits:
+        return _best(hits, line), _scope_of(hits)
+    parts = [_on_line(facts, part, funds) for part in getattr(load_schema().item(line), "sum_of", [])]
+    if parts and all(parts):
+        founds = [p[0] for p in parts if p]
+        total = sum((f.yuan for f in founds), Decimal(0))
+        return Found([x for f in founds for x in f.facts], founds[0].doc, total), _scope_of(
+            [(x, f.doc) for f in founds for x in f.facts]
+        )
+    return None
+
+
+def _narrower(item: Question, line: str) -> list[str]:
+    """The narrower lines the schema lists for the item (the 30217 公务接待费 of basic expenditure)."""
+    return [n for n in resolve(item).narrower if item_kind(n) == "money"]
+
+
+def _measured(fact: Fact, measure: str) -> bool:
+    """The fact is the report's own measure: by its measure, or, when the reader named none, by its schema column
+    (a 收支预算总表 amount under 金额 is the budget)."""
+    if fact.measure == measure:
+        return True
+    return fact.measure in ("", "数量") and _COLUMN_MEASURE.get(measure, "-") in (fact.column or "").split("/")
+
+
+def _fits(scope: str | None, funds: str) -> bool:
+    return scope is None or scope == funds or {scope, funds} <= _FISCAL
+
+
+def _funds(fact: Fact) -> str | None:
+    """A figure's fund scope: its own, else its statement's (a 支出决算表 is all funds); None in the narrative."""
+    statement = load_schema().statements.get(fact.statement or "")
+    return fact.scope or (statement.scope if statement else None)
+
+
+def _scope_of(hits: list[tuple[Fact, Document]]) -> str | None:
+    scopes = {_funds(f) for f, _ in hits if _funds(f)}
+    return (
+        "fiscal" if scopes and scopes <= _FISCAL and len(scopes) > 1 else (scopes.pop() if len(scopes) == 1 else None)
+    )
+
+
+def _best(hits: list[tuple[Fact, Document]], line: str) -> Found:
+    """The line's statement the schema prefers (e.g. the 三公 table before the narrative), tables before text,
+    then the value the report states most often."""
+    item = load_schema().item(line)
+    prefer = list(getattr(item, "prefer", []) or [])
+
+    def rank(fact: Fact) -> tuple[int, int]:
+        where = "narrative" if fact.source == "text" else (fact.statement or "")
+        return (prefer.index(where) if where in prefer else len(prefer), 0 if fact.source == "table" else 1)
+
+    top = min(rank(f) for f, _ in hits)
+    best = [(f, d) for f, d in hits if rank(f) == top]
+    counts = Counter(f.yuan for f, _ in best)
+    fact, doc = max(best, key=lambda fd: counts[fd[0].yuan])
+    return Found([fact], doc, fact.yuan)  # type: ignore[arg-type]
+
+
+def _one_fund_scope(library: Library, rows: list[Row], lines: list[list[str]], c: Comparison) -> None:
+    """Where rows state the item in different fund scopes (财政拨款 in one report, all funds in another) and every
+    such report also states it in one common scope, every row takes that scope."""
+    asked_scope = next((resolve(q).scope for q in c.items if resolve(q).scope), None)
+    stated = [r for r in rows if r.found]
+    scopes = {r.funds for r in stated if r.funds}
+    if not asked_scope and (len(scopes) <= 1 or scopes <= _FISCAL):
+        return
+    for funds in [asked_scope] if asked_scope else ["all", "fiscal"]:
+        again = [_find(library, r, lines[c.items.index(r.item)], funds) for r in stated]
+        if asked_scope or all(found for found, _ in again):
+            for row, (found, scope) in zip(stated, again, strict=True):
+                row.found, row.funds = found, scope or funds
+            return
 
 
 def _ranked(rows: list[Row], order: str | None) -> list[Row]:
@@ -216,7 +338,11 @@ def _record(library: Library, c: Comparison, rows: list[Row], text: str, qid: st
     table: list[ComparisonRow] = []
     citations = []
     for row in rows:
-        cell = ComparisonRow(label=row.label, doc=", ".join(d.name for d in row.docs), year=row.year, kind=row.kind)
+        i = row.report.identity if row.report else None
+        cell = ComparisonRow(
+            label=row.label, doc=", ".join(row.report.names) if row.report else "", body=i.body if i else None,
+            year=i.year if i else None, kind=i.kind if i else None, scope=i.scope if i else None,
+        )  # fmt: skip
         if row.found:
             facts = row.found.facts
             cites = [cite(f, row.found.doc.name) for f in facts]
@@ -233,6 +359,7 @@ def _record(library: Library, c: Comparison, rows: list[Row], text: str, qid: st
                     check=_check(library, row.found),
                     n=len(citations),
                     printed=" + ".join(shown(f) for f in facts),
+                    funds=row.funds,
                 )
             )
         table.append(cell)
@@ -247,7 +374,7 @@ def _summary(c: Comparison, rows: list[Row], table: list[ComparisonRow]) -> str:
     """One sentence in the asker's language, numbered like the citations."""
     zh = c.lang == "zh"
     stated = [t for t in table if t.status == "stated"]
-    item = _item_name(c.items[0]) if c.mode != "items" else ""
+    item = _item_name(c.items[0], _lines(c.items[0])) if c.mode != "items" else ""
     missing = len(table) - len(stated)
     if not table:
         return "没有符合条件的报告。" if zh else "No report matches the question."
@@ -272,7 +399,7 @@ def _summary(c: Comparison, rows: list[Row], table: list[ComparisonRow]) -> str:
             f"{t.label}年 {t.printed}[{t.n}]" if zh else f"{t.label} {t.printed} [{t.n}]" for t in stated
         )
         if first is not last:
-            change = Decimal(last.yuan) - Decimal(first.yuan)
+            change = Decimal(last.yuan) - Decimal(first.yuan)  # type: ignore[arg-type]
             text += (f"，变化{change:+f}元" if zh else f"; change {change:+f} yuan") + _rate(first, change, zh)
         if missing:
             text += f"；{missing}年未列明" if zh else f"; {missing} year(s) not stated"
@@ -284,13 +411,15 @@ def _summary(c: Comparison, rows: list[Row], table: list[ComparisonRow]) -> str:
                 f"{t.label} {t.printed} [{t.n}]" if t.status == "stated" else f"{t.label} not stated" for t in table
             )
         )
-        where = rows[0].docs[0] if rows and rows[0].docs else None
-        if where:
+        where = rows[0].report.identity if rows and rows[0].report else None
+        if where and c.mode == "items":
             text = (
-                f"{department_of(where)} {rows[0].year}年{rows[0].kind}：{text}"
+                f"{where.body} {where.year}年{where.kind}：{text}"
                 if zh
-                else f"{department_of(where)}, {rows[0].year} {rows[0].kind}: {text}"
+                else f"{where.body}, {where.year} {where.kind}: {text}"
             )
+        elif where:
+            text = f"{where.body} {where.year}年{item}：{text}" if zh else f"{where.body}, {where.year} {item}: {text}"
     kinds = sorted({t.kind for t in table if t.kind})
     if len(kinds) > 1:
         text += (
@@ -298,11 +427,19 @@ def _summary(c: Comparison, rows: list[Row], table: list[ComparisonRow]) -> str:
             if zh
             else ". Note: rows mix budget (预算) and final-account (决算) reports; the kind is shown per row"
         )
+    funds = {t.funds for t in stated if t.funds}
+    if len(funds) > 1 and not funds <= _FISCAL:
+        names = "、".join(_FUNDS_ZH.get(f, f) for f in sorted(funds))
+        text += (
+            f"。注意：各行的资金范围不同（{names}），每行注明"
+            if zh
+            else f". Note: rows state different fund scopes ({', '.join(sorted(funds))}); the scope is shown per row"
+        )
     return text + ("。" if zh else ".")
 
 
 def _rate(first: ComparisonRow, change: Decimal, zh: bool) -> str:
-    base = Decimal(first.yuan)
+    base = Decimal(first.yuan)  # type: ignore[arg-type]
     if not base:
         return ""
     pct = (change / base * 100).quantize(Decimal("0.01"))
@@ -311,7 +448,7 @@ def _rate(first: ComparisonRow, change: Decimal, zh: bool) -> str:
 
 def answer_comparison(library: Library, text: str, qid: str = "", doc_ids: list[str] | None = None) -> Record | None:
     """The comparison Record for a comparison or trend question; None for any other question."""
-    c = parse_comparison(text)
-    if c is None or (doc_ids is not None and len(doc_ids) < 2 and c.mode != "items"):
+    c = parse_comparison(text, reports(library, doc_ids))
+    if c is None or (doc_ids is not None and len(doc_ids) < 2 and c.mode not in ("items", "scopes")):
         return None
     return compare(library, c, text, qid, doc_ids)

@@ -1,10 +1,10 @@
-"""Finding one item's figure in one report, however that report words it.
+"""Finding one item's figure in a report by the names it prints, when the schema did not place the fact on a line.
 
-Reports word the 三公 items differently (公务用车购置及运行费 / 公务用车购置及运行维护费 /
-公务用车运行费 + 购置费) and print them in 元 or 万元, so a comparison matches them
-through a small family of patterns and compares yuan. Other items fall back to the
-single-report ranking of qa.rank. A report whose facts do not name the item gives
-None: "not stated", never zero.
+qa.compare takes each report's fact for the item's schema line first; a table the classifier did not recognise (a
+variant title) leaves its facts without a line, and they are found here by name: the 三公 items through a small
+family of patterns (公务用车购置及运行费 / 公务用车购置及运行维护费 / 公务用车运行费 + 购置费, in 元 or 万元), other
+items through the single-report ranking of qa.rank. A fact the schema placed on another line is never taken, and a
+report whose facts do not name the item gives None: "not stated", never zero.
 """
 
 from __future__ import annotations
@@ -98,14 +98,22 @@ def _priority(fact: Fact) -> int:
 
 
 def find_family(
-    family: Family, docs: list[Document], library: Library, measure: str, period_of: dict[str, set[int]]
+    family: Family,
+    docs: list[Document],
+    library: Library,
+    measure: str,
+    period_of: dict[str, set[int]],
+    lines: list[str],
 ) -> Found | None:
-    """The item's figure in these reports (one department, year and kind), or None."""
+    """The item's figure in these reports (one body, year and kind), or None. Facts the schema placed on
+    another line than `lines` are never taken."""
     hits: list[tuple[int, Fact, Document]] = []
     parts: dict[str, list[tuple[int, Fact, Document]]] = {}
     for doc in docs:
         for fact in library.facts[doc.id]:
             if fact.kind != "money" or fact.measure != measure or fact.period not in period_of[doc.id]:
+                continue
+            if fact.line and fact.line not in lines:
                 continue
             item = family_path_item(fact)
             if item == family.name:
@@ -132,9 +140,15 @@ def _consensus(hits: list[tuple[int, Fact, Document]]) -> Found:
 
 
 def find_generic(
-    question: Question, docs: list[Document], library: Library, measure: str, period_of: dict[str, set[int]]
+    question: Question,
+    docs: list[Document],
+    library: Library,
+    measure: str,
+    period_of: dict[str, set[int]],
+    lines: list[str],
 ) -> Found | None:
-    """Any other item: qa.rank's ranking, held to the asked measure and a stricter item match."""
+    """Any other item: qa.rank's ranking, held to the asked measure and a stricter item match; facts the schema
+    placed on another line than `lines` are never taken."""
     best: tuple[float, Fact, Document] | None = None
     for doc in docs:
         for year in sorted(period_of[doc.id]):
@@ -144,6 +158,7 @@ def find_generic(
             for c in rank(library, q, [doc.id], []):
                 if (
                     c.fact.measure == measure
+                    and (not c.fact.line or c.fact.line in lines)
                     and c.item >= MIN_ITEM
                     and c.fact.yuan is not None
                     and not _only_in_title(question, c.fact)

@@ -63,8 +63,11 @@ class ComparisonRow(BaseModel):
 
     label: str
     doc: str
+    body: str | None = Field(None, description="the publishing body of the row's report")
     year: int | None = None
     kind: str | None = None
+    scope: str | None = Field(None, description="部门 or 单位: a department's or a unit's report")
+    funds: str | None = Field(None, description="the fund scope of the figure (all, fiscal, gp …; corpus/schema)")
     status: Literal["stated", "not_stated"] = "not_stated"
     value: str | None = None
     unit: str | None = None

@@ -30,7 +30,7 @@ _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 # what a question says about the report's kind; item names that contain 预算 (一般公共预算, 预算单位) do not count
 _NOT_KIND = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|预算单位|预算主管|预算内")
 _BUDGET_EN = re.compile(r"\bbudget(s|ed|ary)?\b|\bplanned\b|\ballocat(ed|ion)\b", re.I)
-_FINAL_EN = re.compile(r"\bfinal accounts?\b|\bactuals?\b|\bspent\b|\bouttu?rn\b|\bfinal[- ]account", re.I)
+_FINAL_EN = re.compile(r"\bfinal[- ]accounts?\b|\bactuals?\b|\bspent\b|\bspend\b|\bouttu?rn\b", re.I)
 _UNIT = re.compile(r"单位预算|单位决算|\bunit(-level)? (budget|final accounts?)\b|\bunit's\b", re.I)
 _DEPARTMENT = re.compile(r"部门预算|部门决算|\bdepartment(al)? (budget|final accounts?)\b", re.I)
 _LEVEL_EN = {"省": r"\bprovinc(e|ial)\b", "市": r"\bmunicipal(ity)?\b|\bcity\b", "区县": r"\bdistrict\b|\bcounty\b"}
@@ -137,11 +137,11 @@ def resolve(library: Library, text: str, question: Question) -> Resolution:
             return Resolution(asked=want, missing=_not_held_year(want, chosen, question.lang))
         chosen = of_kind or chosen
     if want.bodies and not want.scope:
-        chosen = _departments_first(chosen)
+        chosen = departments_first(chosen)
     return Resolution(reports=chosen, asked=want)
 
 
-def _departments_first(chosen: list[Report]) -> list[Report]:
+def departments_first(chosen: list[Report]) -> list[Report]:
     """A body's 部门 report answers for it when the same year and kind also has a 单位 report (the department
     report covers the unit's), unless the question asks for the unit's."""
     whole = {(r.identity.body, r.identity.year, r.identity.kind) for r in chosen if r.identity.scope == "部门"}
@@ -155,7 +155,7 @@ def _departments_first(chosen: list[Report]) -> list[Report]:
 def _kind(text: str) -> str | None:
     plain = _NOT_KIND.sub(" ", text)
     budget = "预算" in plain or _BUDGET_EN.search(plain)
-    final = "决算" in plain or _FINAL_EN.search(plain)
+    final = re.search("决算|实际|花了", plain) or _FINAL_EN.search(plain)
     if budget and not final:
         return "预算"
     if final and not budget:
@@ -289,12 +289,24 @@ def _not_held_year(want: Asked, chosen: list[Report], lang: str) -> str:
     return f"The corpus has no {years}{kind_en} report of {', '.join(want.bodies)}; it holds: {held}."
 
 
+def region_names(text: str) -> list[str]:
+    """The regions (bodies.tsv) a question restricts itself to ("Putuo departments", "江苏各部门")."""
+    lowered = f" {text.lower()} "
+    return [
+        r.name
+        for r in _regions()
+        if any(n in text for n in (r.name, *(s for s in r.short if len(s) >= 2)))
+        or any(_says(lowered, e) for e in r.english)
+    ]
+
+
 def without_bodies(text: str, catalogue: list[Report]) -> str:
     """The question with the names of the corpus's bodies blanked out, so that only its item words are parsed as
     the item ("江苏省检察院2019年公务接待费" → "2019年公务接待费")."""
     names: set[str] = set()
     for body in {r.identity.body for r in catalogue}:
         names |= {body, *short_forms(body)}
+    names |= {n for r in _regions() for n in (r.name, *r.short) if len(n) >= 2}
     for name in sorted(names, key=len, reverse=True):
         text = text.replace(name, " ")
     if _CJK.match(text.strip()[:1] or " "):

@@ -9,9 +9,9 @@ import pytest
 from corpus.cache import load_document
 from qa import ask
 from qa.compare import parse_comparison
-from qa.departments import canonical, department_of, report_year
 from qa.library import Library
 from qa.record import ComparisonRow
+from qa.reports import reports
 from tests.conftest import SAMPLES, SEED
 
 PUTUO_FINAL = SAMPLES / "上海市普陀区财政局2024年度部门决算.pdf"
@@ -28,27 +28,29 @@ def rows(record) -> dict[str, ComparisonRow]:  # type: ignore[no-untyped-def]
     return {row.label: row for row in record.table}
 
 
-def test_recognises_comparison_and_trend_questions() -> None:
-    assert parse_comparison("Which Putuo department spent the most on official receptions in 2024?").mode == "rank"
-    assert parse_comparison("哪个部门公务接待费最多？").mode == "rank"
-    assert parse_comparison("列出各部门2025年公务用车运行费预算").mode == "rank"
-    trend = parse_comparison("How did 江苏省人民检察院's 三公 budget change from 2017 to 2019?")
-    assert (trend.mode, trend.years, trend.departments, trend.measure) == (
+def test_recognises_comparison_and_trend_questions(library: Library) -> None:
+    catalogue = reports(library)
+
+    def parse(text: str):  # type: ignore[no-untyped-def]
+        return parse_comparison(text, catalogue)
+
+    assert parse("Which Putuo department spent the most on official receptions in 2024?").mode == "rank"
+    assert parse("哪个部门公务接待费最多？").mode == "rank"
+    assert parse("列出各部门2025年公务用车运行费预算").mode == "rank"
+    trend = parse("How did 上海市普陀区财政局's receptions budget change from 2017 to 2019?")
+    assert (trend.mode, trend.years, trend.bodies, trend.kind) == (
         "trend",
         (2017, 2019),
-        ["江苏省人民检察院"],
-        "预算数",
+        ["上海市普陀区财政局"],
+        "预算",
     )
-    assert parse_comparison("省人大办公厅历年因公出国（境）费预算").departments == ["江苏省人大常委会办公厅"]
-    items = parse_comparison("compare receptions, vehicles and overseas travel for 上海市普陀区司法局")
+    assert parse("普陀区财政局历年公务接待费").bodies == ["上海市普陀区财政局"]
+    assert parse("Which Putuo department spent the most on official receptions in 2024?").regions == ["普陀区"]
+    items = parse("compare receptions, vehicles and overseas travel for 上海市普陀区司法局")
     assert items.mode == "items" and len(items.items) == 3
-    assert parse_comparison("how much was spent on official vehicles") is None
-
-
-def test_department_names_are_normalised() -> None:
-    assert canonical("省检察院") == canonical("江苏省人民检察院") == "江苏省人民检察院"
-    assert canonical("江苏省人大办公厅") == canonical("省人大办公厅") == "江苏省人大常委会办公厅"
-    assert canonical("上海市财政局") != canonical("上海市普陀区财政局")  # alike, but two departments
+    scopes = parse("普陀区司法局2026年部门预算和单位预算的机关运行经费分别是多少？")
+    assert scopes.mode == "scopes" and scopes.bodies == ["上海市普陀区司法局"]
+    assert parse("how much was spent on official vehicles") is None
 
 
 def test_ranking_compares_yuan_across_units_and_kinds(library: Library) -> None:
@@ -97,6 +99,13 @@ def test_trend_over_years_for_one_department(library: Library) -> None:
     assert record.table[0].citation.doc == PUTUO_FINAL.name
 
 
-def test_report_year_comes_from_the_title(library: Library) -> None:
-    doc = next(d for d in library.documents.values() if d.name == PUTUO_BUDGET.name)
-    assert (department_of(doc), report_year(doc)) == ("上海市普陀区司法局", 2026)
+def test_rows_are_reports_and_carry_their_identity(library: Library) -> None:
+    record, _ = ask(library, "哪个部门公务接待费最多")
+    putuo = rows(record)["上海市普陀区司法局 2026"]
+    assert (putuo.body, putuo.year, putuo.kind, putuo.scope, putuo.funds) == (
+        "上海市普陀区司法局",
+        2026,
+        "预算",
+        "部门",
+        "fiscal",
+    )
