@@ -8,7 +8,7 @@ A table's statement comes from its title (aliases, longest first), else its prin
 else a title printed inside its header, else — for an untitled table right after another — the previous table's
 statement (a continuation), else its header shape (each statement's signature words); otherwise `other`, with the
 reason. A row's line comes from its code first (类/款/项 split across cells or whole, economic codes), checked
-against the printed name, then from the name. A narrative amount takes the item named nearest before it.
+against the printed name, then from the name. Narrative amounts are placed by corpus.narrative.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from corpus.model import Document, Fact, Table
+from corpus.narrative import SCOPE_WORDS, classify_narrative
 from corpus.numbers import is_missing, parse_cell
 from corpus.schema import Line, Schema, Statement, label_key, load_schema, normalize
 
@@ -28,34 +29,11 @@ _ECON_CODE = re.compile(r"[35]\d{2}(?:\d{2})?")
 _ANY_CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")
 _PART = re.compile(r"\d{2}")
 _TOTAL_WORDS = {"合计", "总计", "小计", "合计数", "总合计"}
-_SCOPE_WORDS = (
-    ("一般公共预算财政拨款", "gp"), ("政府性基金预算财政拨款", "gf"), ("国有资本经营预算财政拨款", "soc"),
-    ("一般公共预算", "gp"), ("政府性基金预算", "gf"), ("政府性基金", "gf"), ("国有资本经营预算", "soc"),
-    ("财政拨款", "fiscal"),
-)  # fmt: skip
 _MEASURE_TAIL = re.compile(r"(?:预算数|决算数|执行数|预算|决算|支出|经费)$")
 _YEAR_PREFIX = re.compile(r"^(?:20\d{2}|\d{2})年(?:度)?")
 _UNIT_TAIL = re.compile(r"[(（](?:万元|元|%|％)[)）]$")
 _NUMBER = re.compile(r"公开(\d{1,2})表|^表(\d{1,2})|^表([一二三四五六七八九十]{1,3})(?![\u4e00-\u9fff])")
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
-_MEASURES = {
-    "决算数": "final", "预算数": "budget", "调整预算数": "adjusted", "执行数": "executed", "上年数": "prior",
-    "增减额": "change", "增减率": "change_rate", "占比": "share", "完成率": "completion", "比率": "share",
-}  # fmt: skip
-_FUNCTION_PATH = re.compile(
-    r"([^()“”\"，,。；;：:、.\d]+?)\(\d{0,3}类\)(?:支出)?(?:([^()]+?)\(\d{0,2}款\))?(?:([^()]+?)\(\d{0,2}项\))?"
-)
-_CODE_NAME = re.compile(r"(2\d{4}(?:\d{2})?)([\u4e00-\u9fff（）()]{2,30})$")
-_CLAUSE_END = re.compile(r"[。；;！？\n]")
-# what may stand between an item and its amount: "公务接待费|决算支出数为|1.43万元", "编制|65名"
-_FILLER = re.compile(
-    r"(?:支出|经费|费用|决算|预算|执行|安排|拨款|财政拨款|一般公共预算|合计|总计|共计|小计|金额|总额|数额|数|额"
-    r"|年初|全年|当年|本年|为|是|达到|达|约|计|共|的|了|有|:|\(万元\)|\(元\))*"
-)
-_SHORT_GAP = ("", "为", "是", "共", "达", "数为", ":")
-# a figure about the item named before it; a level with no item of its own is not that item ("（二）公用经费X万元，商品和服务
-# 支出（类）Y万元，办公费（款）支出Z万元": Z is no 公用经费)
-_CHANGE_MEASURES = {"增减额", "增减率", "占比", "完成率", "比率"}
 _LAST_NUMBERED = re.compile(r"[一二三四五六七八九十]+、([^一二三四五六七八九十、]+)$")
 
 
@@ -395,7 +373,7 @@ def _pick_header_line(statement: Statement, path: list[str], named: list[str | N
 
 
 def _strip_scope(key: str) -> tuple[str, str | None]:
-    for word, scope in _SCOPE_WORDS:
+    for word, scope in SCOPE_WORDS:
         if word in key and key != word:
             return key.replace(word, "", 1), scope
     return key, None
@@ -555,120 +533,6 @@ def header_side(table: Table, col: int) -> str:
     return ""
 
 
-# -- narrative amounts → lines and items --------------------------------------------------------------------------
-
-
-class _NarrativeClassifier:
-    """The item named nearest before a narrative amount, from every name and alias of the schema."""
-
-    def __init__(self, schema: Schema) -> None:
-        self.schema = schema
-        names: dict[str, str] = {}
-        priority = [
-            *(x for x in schema.lines.values() if x.classification == "line"),
-            *schema.narrative.values(),
-            *(x for x in schema.lines.values() if x.classification == "function"),
-            *(x for x in schema.lines.values() if x.classification == "economic" and x.until is None),
-        ]
-        shared: set[str] = set()
-        for item in priority:
-            for name in [item.name, *item.aliases]:
-                key = label_key(name)
-                if len(key) < 2:
-                    continue
-                if key in names and names[key] != item.id:
-                    if isinstance(item, Line) and item.classification == "function":
-                        if self.schema.item(names[key]).classification == "function":  # type: ignore[union-attr]
-                            shared.add(key)  # 行政运行 …: a 项 name many 款 share says nothing alone
-                    continue
-                names[key] = item.id
-        for key in shared:
-            names.pop(key, None)
-        self.names = names
-        self.lengths = sorted({len(k) for k in names}, reverse=True)
-
-    def item(self, window: str, kind: str) -> tuple[str | None, str | None]:
-        """(item id, scope) named in the text just before an amount."""
-        text = normalize(window)
-        m = _FUNCTION_PATH.search(text)
-        if m:
-            line = self._function_path(m)
-            if line:
-                return line, _scope_in(text)
-        m = _CODE_NAME.search(text)
-        if m:
-            line = self.schema.by_code(m.group(1), name=m.group(2))
-            if line is not None:
-                return line.id, _scope_in(text)
-        for end in range(len(text), 1, -1):
-            gap = text[end:]
-            if not _FILLER.fullmatch(gap):
-                continue  # "公务用车驾驶员备用金38,210元": the item must stand right before its amount
-            for length in self.lengths:
-                if length > end or (length < 3 and gap not in _SHORT_GAP):
-                    continue
-                item_id = self.names.get(text[end - length : end])
-                if item_id and self._fits(item_id, kind) and not self._other_side(item_id, gap):
-                    if self._fund_total(
-                        item_id
-                    ):  # "“三公”经费|财政拨款支出|55.82万元": the item is 三公, 财政拨款 its scope
-                        before, _ = self.item(window[: len(window) - len(text) + end - length], kind)
-                        if before is not None and not self._fund_total(before):
-                            return before, _scope_in(text)
-                    return item_id, _scope_in(text)
-        return None, _scope_in(text)
-
-    def _fund_total(self, item_id: str) -> bool:
-        """A line that is a fund's total (财政拨款收入/支出, 一般公共预算财政拨款收入 …): printed after an item's
-        name it gives that item's fund scope, not another item."""
-        line = self.schema.lines.get(item_id)
-        return line is not None and line.classification == "line" and line.scope in ("fiscal", "gp", "gf", "soc")
-
-    def _other_side(self, item_id: str, gap: str) -> bool:
-        """ "财政拨款|支出1178.28万元" is spending, never the income line 财政拨款(收入), and the reverse."""
-        line = self.schema.lines.get(item_id)
-        if line is None:
-            return False
-        income = line.kind == "income" or item_id.startswith("inc_")
-        return ("支出" in gap and income) or ("收入" in gap and not income and line.classification == "line")
-
-    def _fits(self, item_id: str, kind: str) -> bool:
-        narrative = self.schema.narrative.get(item_id)
-        if narrative is not None:
-            if kind == "count":
-                return narrative.unit_kind == "count"
-            if kind == "money":
-                return narrative.unit_kind == "money"
-            return narrative.unit_kind in ("percent", "score") or kind == "percent"
-        return kind != "count"
-
-    def _function_path(self, m: re.Match[str]) -> str | None:
-        names = [label_key(g) for g in m.groups() if g]
-        parent: str | None = None
-        found: str | None = None
-        for depth, name in enumerate(names):
-            level = ("类", "款", "项")[depth]
-            match = [
-                x for x in self.schema.lines_named(name) + self.schema.lines_named(name + "支出")
-                if x.classification == "function" and x.level == level and (parent is None or x.parent == parent)
-            ]  # fmt: skip
-            match = list({x.id: x for x in match}.values())
-            if len(match) != 1:
-                return found
-            found = parent = match[0].id
-        return found
-
-
-def _scope_in(text: str) -> str | None:
-    for word, scope in _SCOPE_WORDS:
-        if word in text:
-            return scope
-    return None
-
-
-# -- the one call -------------------------------------------------------------------------------------------------
-
-
 def classify_document(doc: Document, schema: Schema | None = None) -> DocumentClass:
     """Tables → statements and every amount cell → its row's line (for facts, benches and `dqa parse --schema`)."""
     schema = schema or load_schema()
@@ -687,10 +551,7 @@ def classify_facts(doc: Document, facts: list[Fact], schema: Schema | None = Non
     result = classify_document(doc, schema)
     tables = {t.id: t for t in doc.tables}
     columns: dict[tuple[str, int], ColumnClass] = {}
-    narrative = _narrative(schema)
-    pages = {p.number: p for p in doc.pages}
-    last_end: dict[int, int] = {}
-    last_line: dict[tuple[int, str], str | None] = {}
+    text_facts: list[Fact] = []
     for fact in facts:
         if fact.source == "table" and fact.table_id in tables:
             table = tables[fact.table_id]
@@ -714,36 +575,6 @@ def classify_facts(doc: Document, facts: list[Fact], schema: Schema | None = Non
                 or (line.scope if line else None)
                 or (statement.scope if statement else None)
             )
-        elif fact.source == "text" and fact.start is not None:
-            page = pages.get(fact.page)
-            if page is None:
-                continue
-            begin = max(last_end.get(fact.page, 0), fact.start - 60, 0)
-            window = page.text[begin : fact.start]
-            cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
-            window = window[cut:]
-            item, scope = narrative.item(window, fact.kind)
-            sentence = (fact.page, fact.quote)
-            if fact.kind == "percent" and "占" in window and last_line.get(sentence):
-                item = last_line[sentence]  # "公用经费148.28万元，占基本支出的21.97%": a share of the item before
-            if item is None and fact.measure in _CHANGE_MEASURES:
-                before = last_line.get(sentence)  # "减少16.18万元，下降22.47%": the change of the item named before
-                item = before if before and narrative._fits(before, fact.kind) else None
-            if item is None:  # "…；比去年同期3.96万元": the sentence's own subject, carried over by the extractor
-                named = narrative.names.get(label_key(fact.subject))
-                item = named if named and narrative._fits(named, fact.kind) else None
-            last_line[sentence] = item
-            last_end[fact.page] = fact.end or fact.start
-            fact.line = item
-            fact.column = _MEASURES.get(fact.measure)
-            line = schema.lines.get(item or "")
-            fact.scope = scope or (line.scope if line else None)
-
-
-_NARRATIVE: dict[int, _NarrativeClassifier] = {}
-
-
-def _narrative(schema: Schema) -> _NarrativeClassifier:
-    if id(schema) not in _NARRATIVE:
-        _NARRATIVE[id(schema)] = _NarrativeClassifier(schema)
-    return _NARRATIVE[id(schema)]
+        elif fact.source == "text":
+            text_facts.append(fact)
+    classify_narrative(doc, text_facts, schema)

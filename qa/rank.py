@@ -59,7 +59,9 @@ def _asks_more(q: Question, target: Target, docs: list[Document]) -> bool:
     """The question names a thing the schema items it matched do not cover ("台式计算机" in a question about the
     procurement budget): the item asked is more specific than the schema's line, so that line is not the answer.
     A word counts when it is a name of four characters or more that names neither the report nor a schema item."""
+    schema = load_schema()
     names = [label_key(n) for n in target.names]
+    names += [label_key(n) for i in (*target.items, *target.narrower) for n in _item_names(schema, i)]
     for group in q.terms:
         terms = [label_key(t) for t in group]
         if any(len(t) < 4 or t in GENERIC or names_an_item(t) for t in terms):
