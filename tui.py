@@ -45,7 +45,16 @@ from widgets import (
     ReportList,
     SourcePane,
 )
-from widgets.format import citation_line, doc_line, find_page, find_table, table_csv_rows
+from widgets.format import (
+    chart_data,
+    chart_png,
+    citation_line,
+    doc_line,
+    find_page,
+    find_table,
+    table_csv_rows,
+    with_image,
+)
 from widgets.messages import (
     Answered,
     AuditDone,
@@ -493,8 +502,16 @@ class DqaApp(App[None]):
         self.push_screen(PathPrompt("Export to:", str(self.export_dir / name)), chosen)
 
     def write_markdown(self, path: Path) -> None:
-        head = f"# dqa conversation — {self._corpus_label()}\n\n"
-        path.write_text(head + "\n".join(markdown(r) for r in self.records), encoding="utf-8")
+        """The conversation as Markdown; a comparison's chart as a PNG beside the file, shown after its table."""
+        parts = [f"# dqa conversation — {self._corpus_label()}\n"]
+        for record in self.records:
+            text = markdown(record)
+            chart = chart_data(record)
+            if chart is not None:
+                png = chart_png(chart, path.with_name(f"{path.stem}-{record.id}.png"), record.question)
+                text = with_image(text, f"![chart: {record.question}]({png.name})")
+            parts.append(text)
+        path.write_text("\n".join(parts), encoding="utf-8")
 
     def write_csv(self, path: Path) -> None:
         with path.open("w", newline="", encoding="utf-8-sig") as out:

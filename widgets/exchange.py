@@ -10,7 +10,7 @@ from textual import events
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -18,7 +18,8 @@ from qa.batch import SYMBOL
 from qa.record import Record
 from widgets.citation_link import CitationLink
 from widgets.compare_table import CompareTable
-from widgets.format import badge, citation_label, record_citations
+from widgets.format import badge, chart_data, citation_label, record_citations
+from widgets.trend_chart import TrendChart
 
 
 class Exchange(Vertical):
@@ -40,6 +41,7 @@ class Exchange(Vertical):
         self.record: Record | None = None
         self.answer = Static("", classes="answer pending")
         self.items: list[CitationLink | CompareTable] = []
+        self.table: CompareTable | None = None  # a comparison answer's rows
         self.current = 0
 
     def tab_stop(self) -> Widget | None:
@@ -90,7 +92,8 @@ class Exchange(Vertical):
             Text.assemble((f" {badge(record)} ", "bold reverse"), " ", record.answer.text if record.answer else "")
         )
         details = list(self._details(record))
-        self.items = [w for w in details if isinstance(w, CitationLink | CompareTable)]
+        links = [w for w in details if isinstance(w, CitationLink)]
+        self.items = [self.table, *links] if self.table is not None else links
         for item in self.items:
             item.rover = self
         self.mount_all(details)
@@ -98,7 +101,9 @@ class Exchange(Vertical):
     def _details(self, record: Record) -> Iterable[Widget]:
         related = record_citations(record)
         if record.table:
-            yield CompareTable(record.table, related, classes="compare")
+            table = self.table = CompareTable(record.table, related, classes="compare")
+            chart = chart_data(record)
+            yield Horizontal(table, TrendChart(chart, classes="chart"), classes="compare-box") if chart else table
         for n, cite in enumerate(record.citations, start=1):
             yield CitationLink(citation_label(n, cite), cite, related, classes="cite")
         for check in record.checks:

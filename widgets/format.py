@@ -5,12 +5,16 @@ No Textual import here: everything is plain strings and tuples, importable and t
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 from audit import Finding
 from corpus.model import Document, Page, Table
+from corpus.numbers import MONEY_UNITS
 from qa.batch import SYMBOL
 from qa.record import Citation, ComparisonRow, Record
 
@@ -200,3 +204,78 @@ def citation_line(doc: Document | None, cite: Citation, table: Table | None = No
         value += table.unit
     parts.append(value)
     return ", ".join(p for p in parts if p)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A comparison answer as a chart: a line over years (a trend) or bars (a ranking), in one unit."""
+
+    kind: Literal["line", "bar"]
+    labels: list[str]  # years, or the table's "[n]" numbers
+    values: list[Decimal]
+    unit: str  # the unit most rows print (the report's unit); other money rows are converted to it
+
+
+def chart_data(record: Record) -> Chart | None:
+    """The chart of a comparison answer, or None (fewer than two stated rows, or units that do not convert).
+    One body over distinct years is a trend (a line, oldest first); anything else a ranking (bars, table order)."""
+    stated = [r for r in record.table if r.status == "stated" and r.value]
+    if len(stated) < 2:
+        return None
+    unit = Counter(r.unit or "" for r in stated).most_common(1)[0][0]
+    values = []
+    for row in stated:
+        if (row.unit or "") == unit:
+            values.append(Decimal(row.value or "0"))
+        elif row.yuan and unit in MONEY_UNITS:
+            values.append(Decimal(row.yuan) / MONEY_UNITS[unit])
+        else:
+            return None
+    years = [r.year for r in stated]
+    if None not in years and len(set(years)) == len(years) and len({r.body or r.doc for r in stated}) == 1:
+        order = sorted(range(len(stated)), key=lambda i: years[i])  # type: ignore[arg-type, return-value]
+        return Chart("line", [str(years[i]) for i in order], [values[i] for i in order], unit)
+    labels = [f"[{r.n}]" if r.n else shorten(r.label, 8) for r in stated]
+    return Chart("bar", labels, values, unit)
+
+
+UNIT_WORDS = {"元": "yuan", "百元": "100 yuan", "千元": "1,000 yuan", "万元": "10,000 yuan", "亿元": "100 million yuan"}
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimHei", "PingFang SC")
+
+
+def chart_png(chart: Chart, path: Path, title: str = "") -> Path:
+    """The chart as a PNG (matplotlib, no display needed). Chinese text is drawn only when a CJK font is
+    installed; otherwise the unit is named in English and the title left out (never boxes instead of glyphs)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import font_manager
+    from matplotlib import pyplot as plt
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    cjk = [name for name in CJK_FONTS if name in installed]
+    unit = chart.unit if cjk or chart.unit.isascii() else UNIT_WORDS.get(chart.unit, "")
+    style = {"font.sans-serif": [*cjk, "DejaVu Sans"], "axes.unicode_minus": False}
+    with plt.rc_context(style):
+        figure, axes = plt.subplots(figsize=(6, 3), dpi=100)
+        values = [float(v) for v in chart.values]
+        if chart.kind == "line":
+            axes.plot(chart.labels, values, marker="o")
+        else:
+            axes.bar(chart.labels, values, width=0.6)
+        axes.set_ylabel(unit)
+        if title and (cjk or title.isascii()):
+            axes.set_title(title)
+        axes.set_ylim(bottom=min(0.0, *values))
+        figure.tight_layout()
+        figure.savefig(path, format="png")
+        plt.close(figure)
+    return path
+
+
+def with_image(markdown: str, image: str) -> str:
+    """Markdown with an image line right after its table, or at the end when there is none."""
+    lines = markdown.rstrip("\n").split("\n")
+    rows = [i for i, line in enumerate(lines) if line.startswith("|")]
+    at = rows[-1] + 1 if rows else len(lines)
+    return "\n".join([*lines[:at], "", image, *lines[at:]]) + "\n"
