@@ -307,7 +307,7 @@ def without_bodies(text: str, catalogue: list[Report]) -> str:
     for body in {r.identity.body for r in catalogue}:
         names |= {body, *short_forms(body)}
     names |= {n for r in _regions() for n in (r.name, *r.short) if len(n) >= 2}
-    for name in sorted(names, key=len, reverse=True):
+    for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
         text = text.replace(name, " ")
     if _CJK.match(text.strip()[:1] or " "):
         return text
