@@ -26,6 +26,8 @@ _FUNCTION_PATH = re.compile(
     r"([^()“”\"，,。；;：:、.\d]+?)\(\d{0,3}类\)(?:支出)?(?:([^()]+?)\(\d{0,2}款\))?(?:([^()]+?)\(\d{0,2}项\))?"
 )
 _CODE_NAME = re.compile(r"(2\d{4}(?:\d{2})?)([\u4e00-\u9fff（）()]{2,30})$")
+# "“一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”科目": 类-款-项 joined by dashes
+_DASH_PATH = re.compile(r"([\u4e00-\u9fff()]{2,20}?)-([\u4e00-\u9fff()]{2,30}?)(?:-([\u4e00-\u9fff()]{2,30}?))?(?:科目|$)")
 _CLAUSE_END = re.compile(r"[。；;！？\n]")
 # what may stand between an item and its amount: "公务接待费|决算支出数为|1.43万元", "编制|65名"
 _FILLER = re.compile(
@@ -36,6 +38,7 @@ _SHORT_GAP = ("", "为", "是", "共", "达", "数为", ":")
 # a figure about the item named before it; a level with no item of its own is not that item
 # ("（二）公用经费X万元，商品和服务支出（类）Y万元，办公费（款）支出Z万元": Z is no 公用经费)
 _CHANGE_MEASURES = {"增减额", "增减率", "占比", "完成率", "比率"}
+_CODE_PART = re.compile(r"0\d(?:项|款|类)")
 # a comparison's base, the item's own budget or last year's figure: "占预算数137万元", "比去年同期9.84万元"
 _BASE = re.compile(
     r"(?:占|比|较|与|完成)(?:年初|全年|调整后?)?(?:预算数?|决算数?|上年|去年同期|上年同期|上年度)?[为的]?$"
@@ -82,6 +85,11 @@ class _NarrativeClassifier:
             line = self._function_path(m)
             if line:
                 return line, scope_in(text)
+        m = _DASH_PATH.search(text)
+        if m:
+            line = self._function_path(m)
+            if line:
+                return line, scope_in(text)
         m = _CODE_NAME.search(text)
         if m:
             line = self.schema.by_code(m.group(1), name=m.group(2))
@@ -104,6 +112,13 @@ class _NarrativeClassifier:
                             return before, scope_in(text)
                     return item_id, scope_in(text)
         return None, scope_in(text)
+
+    def lead(self, paragraph: str) -> str | None:
+        """The 类/款/项 a numbered paragraph opens with ("11、住房保障支出（类）住房改革支出（款）购房补贴（项）。主要用于：
+        …。年初预算为258.50万元，支出决算为258.40万元。"): the item of the figures its later sentences print bare."""
+        head = normalize(re.split(r"[。：:]", paragraph, maxsplit=1)[0])
+        m = _FUNCTION_PATH.search(head) if len(head) <= 80 and not re.search(r"\d[万元%]", head) else None
+        return self._function_path(m) if m else None
 
     def _fund_total(self, item_id: str) -> bool:
         """A line that is a fund's total (财政拨款收入/支出, 一般公共预算财政拨款收入 …): printed after an item's
@@ -164,8 +179,8 @@ def classify_narrative(doc: Document, facts: list[Fact], schema: Schema | None =
     last_end: dict[int, int] = {}
     last_line: dict[tuple[int, str], str | None] = {}
     for fact in facts:
-        if fact.start is None:
-            continue
+        if fact.start is None or _CODE_PART.fullmatch(fact.printed):
+            continue  # "（01项）" is a code's part, not a count: it must not cut the item's name from its amount
         page = pages.get(fact.page)
         if page is None:
             continue
@@ -183,6 +198,13 @@ def classify_narrative(doc: Document, facts: list[Fact], schema: Schema | None =
         if item is None:  # "…；比去年同期3.96万元": the sentence's own subject, carried over by the extractor
             named = narrative.names.get(label_key(fact.subject))
             item = named if named and narrative._fits(named, fact.kind) else None
+        if item is None and fact.kind == "money" and fact.measure not in _CHANGE_MEASURES:
+            paras = page.paragraphs
+            at = next((i for i, p in enumerate(paras) if p.start <= fact.start < p.end), None)
+            if at is not None and not paras[at].text.startswith(fact.quote[:8]):
+                item = narrative.lead(paras[at].text)
+            if item is None and at and paras[at].heading_path and paras[at - 1].text == paras[at].heading_path[-1]:
+                item = narrative.lead(paras[at - 1].text)  # the reader took the lead line for a heading
         last_line[sentence] = item
         last_end[fact.page] = fact.end or fact.start
         fact.line = item
