@@ -1,4 +1,4 @@
-"""Shared pieces of the audit checks: evidence quotes, tolerances, item names, sentences."""
+"""Pieces every rule shares: citations of facts, rounding slack, the look of a slip, results, sentences."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from audit.finding import Evidence, Finding, Severity
+from audit.finding import Evidence, Result, Severity, Status, material
 from corpus.model import Document, Fact
-from corpus.numbers import MONEY_UNITS, yuan_tolerance
+from corpus.numbers import MONEY_UNITS, half_unit, yuan_tolerance
 
 BASE_MEASURES = {"决算数", "预算数", "执行数", "调整预算数", "上年数", ""}
 _QUOTES = re.compile(r"[“”\"'‘’\s]")
@@ -34,45 +34,70 @@ def clip(text: str, around: int | None = None, width: int = 160) -> str:
     return ("…" if lo else "") + text[lo : lo + width] + ("…" if lo + width < len(text) else "")
 
 
-def evidence(fact: Fact) -> Evidence:
-    around = None
-    if fact.source == "text" and fact.printed in fact.quote:
-        around = fact.quote.index(fact.printed)
-    return Evidence(page=fact.page, quote=clip(fact.quote, around))
+def evidence(fact: Fact, title: str = "") -> Evidence:
+    """A fact's citation: its page, its sentence (or the table title and row) and its cell."""
+    if fact.source == "text":
+        around = fact.quote.find(fact.printed) if fact.printed in fact.quote else None
+        return Evidence(page=fact.page, quote=clip(fact.quote, around), value=fact.printed)
+    quote = clip(f"{title}: {fact.quote}" if title else fact.quote, width=200)
+    return Evidence(page=fact.page, quote=quote, table=fact.table_id, row=fact.row, col=fact.col, value=fact.printed)
 
 
-def finding(
-    doc: Document,
-    kind: str,
-    severity: Severity,
+def result(
+    rule: str,
+    status: Status,
     zh: str,
     en: str,
+    facts: list[Fact],
+    *,
+    kind: str = "difference",
+    severity: Severity = "info",
     expected: object = None,
     found: object = None,
-    facts: list[Fact] | None = None,
+    difference: object = None,
+    titles: dict[str, str] | None = None,
     extra: list[Evidence] | None = None,
-) -> Finding:
-    ev = [evidence(f) for f in facts or []] + (extra or [])
-    unique = list({(e.page, e.quote): e for e in ev}.values())
-    return Finding(
-        doc=doc.name,
+) -> Result:
+    """A rule's verdict: the passage it read (extra) and the citation of every figure it compared, each once."""
+    titles = titles or {}
+    ev = (extra or []) + [evidence(f, titles.get(f.table_id or "", "")) for f in facts]
+    unique = list({(e.page, e.quote, e.table, e.row, e.col): e for e in ev}.values())
+    return Result(
+        rule=rule,
+        status=status,
         kind=kind,
-        severity=severity,
+        severity=severity if status == "broken" else "info",
         message=f"{zh} / {en}",
         expected=None if expected is None else str(expected),
         found=None if found is None else str(found),
+        difference=None if difference is None else str(difference),
+        facts=facts,
         evidence=unique,
     )
 
 
 def tolerance(fact: Fact) -> Decimal:
-    return yuan_tolerance(fact)
+    """Half a unit of the last printed digit, in yuan for money (in the printed value otherwise)."""
+    return yuan_tolerance(fact) if fact.yuan is not None else half_unit(fact.value)
+
+
+def amount(fact: Fact) -> Decimal:
+    """What a fact is worth for arithmetic: yuan for money, the printed value for anything else."""
+    return fact.yuan if fact.yuan is not None else fact.value
 
 
 def in_unit(yuan: Decimal, unit: str | None) -> str:
-    """A yuan amount shown in a fact's unit with two decimals: 1583293300 元 in 万元 → 158329.33."""
+    """A yuan amount shown in a fact's unit with two decimals: 1583293300 元 in 万元 → 158329.33万元."""
     value = yuan / MONEY_UNITS.get(unit or "元", Decimal(1))
     return f"{value.quantize(Decimal('0.01')):f}{unit or ''}"
+
+
+def graded(excess: Decimal, unit: Decimal, difference: Decimal, base: Decimal, sure: bool) -> Severity:
+    """Severity by how sure and how material: within two units of the last printed digit beyond rounding is
+    info (truncation, rounded inputs); a sure, material difference is an error; anything else a warning."""
+    if excess <= 4 * unit:
+        return "info"
+    return "error" if sure and material(difference, base) else "warning"
 
 
 def digits(printed: str) -> str:
@@ -85,34 +110,32 @@ def transposed(a: str, b: str) -> bool:
     return len(da) >= 4 and da != db and sorted(da) == sorted(db) and len(a) == len(b)
 
 
-def dominant_unit(facts: list[Fact]) -> str | None:
-    """The money unit the narrative mostly uses."""
-    counts: dict[str, int] = {}
-    for f in facts:
-        if f.source == "text" and f.kind == "money" and f.unit:
-            counts[f.unit] = counts.get(f.unit, 0) + 1
-    return max(counts, key=lambda u: counts[u]) if counts else None
+_TENS = {Decimal(10) ** k for k in (1, 2, 3, 4, 8)} | {Decimal(10) ** -k for k in (1, 2, 3, 4, 8)}
 
 
-def text_facts_by_page(facts: list[Fact]) -> dict[int, list[Fact]]:
-    """Narrative facts grouped by page (facts with a character span only)."""
-    by_page: dict[int, list[Fact]] = {}
-    for f in facts:
-        if f.source == "text" and f.start is not None:
-            by_page.setdefault(f.page, []).append(f)
-    return by_page
+def slip(found: Decimal, expected: Decimal, printed: str = "", should: str = "") -> str:
+    """What a wrong figure looks like next to the right one: a decimal point or unit slipped (factor_of_ten),
+    digits swapped (transposed_digits), one digit wrong (one_digit), or just a difference."""
+    if expected and found and found / expected in _TENS:
+        return "factor_of_ten"
+    if printed and should and transposed(printed, should):
+        return "transposed_digits"
+    diff = abs(found - expected)
+    if diff and len(digits(f"{diff.normalize():f}").strip("0")) == 1:
+        return "one_digit"
+    return "difference"
 
 
 def sentences(doc: Document, facts: list[Fact]) -> Iterator[tuple[int, str, int, list[Fact]]]:
     """(page, sentence, offset in page text, facts inside it) for every full sentence (up to 。)."""
-    by_page = text_facts_by_page(facts)
+    by_page: dict[int, list[Fact]] = {}
+    for f in facts:
+        if f.source == "text" and f.start is not None:
+            by_page.setdefault(f.page, []).append(f)
     for page in doc.pages:
         page_facts = sorted(by_page.get(page.number, []), key=lambda f: f.start or 0)
-        if not page_facts:
-            continue
         for para in page.paragraphs:
             for m in re.finditer(r"[^。！？]+[。！？]?", para.text):
                 lo, hi = para.start + m.start(), para.start + m.end()
                 inside = [f for f in page_facts if lo <= (f.start or 0) < hi]
-                if inside:
-                    yield page.number, m.group(), lo, inside
+                yield page.number, m.group(), lo, inside

@@ -1,0 +1,386 @@
+"""Rules on the narrative's figures: each narrative figure equals its line in the statements, the same item stated
+twice says the same, and the sums a paragraph states add up.
+
+The narrative and the tables may legitimately differ for what sounds like one item (all funds vs 财政拨款, 基本支出
+of the whole department vs of its 一般公共预算), so a difference is a warning only when it cannot be one of scope:
+the sentence names the same fund scope as the table, or every statement prints one value and the narrative differs
+from it the way a slip does (a digit, a transposition, a unit or a decimal point). Otherwise it is info.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from audit.changes import CLAUSE, NOT_A_PART
+from audit.common import BASE_MEASURES, clip, digits, in_unit, item_key, result, sentences, slip, tolerance
+from audit.finding import Evidence, Result
+from audit.report import Report
+from audit.statements import table_key
+from audit.tables import node, sum_parents
+from corpus.model import Fact
+from corpus.numbers import MONEY_UNITS
+
+_GENERIC = {"合计", "总计", "支出", "收入", "小计", "本年收入", "本年支出", "其他", "项目支出", "基本支出"}
+_SLIPS = ("unit_slip", "factor_of_ten", "transposed_digits", "one_digit")
+# narrative sums the schema has no sum_of for (its parent links also hold the 中小企业 share, which is no part)
+_NARRATIVE_SUMS = {"procurement_total": ("procurement_goods", "procurement_works", "procurement_services")}
+_RULE_OF = {
+    "sg_total": "sangong_sum",
+    "sg_car": "sangong_sum",
+    "exp_basic": "basic_split",
+    "inc_this_year": "year_totals",
+    "exp_this_year": "year_totals",
+    "inc_grand_total": "grand_totals",
+    "exp_grand_total": "grand_totals",
+    "procurement_total": "procurement_sum",
+}
+
+
+def _levels(report: Report) -> list[Fact]:
+    """Narrative amounts of money that are a level (not a change, a share or an approximation)."""
+    return [
+        f for f in report.text if f.kind == "money" and f.yuan and f.measure in BASE_MEASURES and not f.approx
+    ]  # a zero is how the narrative says "none", for many items at once
+
+
+def _item(report: Report, f: Fact) -> str | None:
+    """What a narrative figure is about: its schema line, else its subject when the sentence names it."""
+    line = report.schema.item(f.line or "")
+    if line is not None:
+        return node(line) if hasattr(line, "classification") else line.id
+    key = item_key(f.subject)
+    if len(key) < 3 or key in _GENERIC or not _named_in_quote(f, key):
+        return None
+    return "subject:" + key
+
+
+def label(report: Report, f: Fact) -> str:
+    """A figure's item as a reader knows it: the schema's name (with its code), else the subject as printed."""
+    line = report.schema.item(f.line or "")
+    if line is None:
+        return item_key(f.subject)
+    code = getattr(line, "code", None)
+    return f"{code} {line.name}" if code else line.name
+
+
+def _named_in_quote(fact: Fact, key: str) -> bool:
+    """The item is named in the fact's own sentence (not inherited from a heading), and not as a share base."""
+    at = fact.quote.find(key)
+    return at >= 0 and "占" not in fact.quote[max(0, at - 2) : at]
+
+
+# -- the same item stated twice in the narrative -------------------------------------------------------------
+
+
+def restated(report: Report) -> list[Result]:
+    """Two narrative statements of one item (same line or named subject, scope, measure and period) agree."""
+    groups: dict[tuple, list[Fact]] = defaultdict(list)
+    for f in _levels(report):
+        item = _item(report, f)
+        if item is not None:
+            groups[(item, f.scope, f.measure, f.period)].append(f)
+    main_unit = Counter(f.unit for f in report.text if f.kind == "money").most_common(1)
+    out = []
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        clusters: list[list[Fact]] = []
+        for f in group:
+            home = next((c for c in clusters if abs(c[0].yuan - f.yuan) <= tolerance(c[0]) + tolerance(f)), None)  # type: ignore[operator]
+            if home is None:
+                clusters.append([f])
+            else:
+                home.append(f)
+        name = label(report, group[0])
+        if len(clusters) == 1:
+            out.append(
+                result("restated", "holds", f"{name}：{len(group)}处表述一致", f"{name}: stated {len(group)} times",
+                       group, kind="restatement")
+            )  # fmt: skip
+        elif len(clusters) == 2:
+            conflict = _conflict(report, name, clusters, main_unit[0][0] if main_unit else None)
+            if conflict is not None:
+                out.append(conflict)
+        # more than two values: a generic label (预算安排, 该项目), not one figure
+    return out
+
+
+def _conflict(report: Report, name: str, clusters: list[list[Fact]], main_unit: str | None) -> Result | None:
+    """Two values of one item. Unless they differ as a slip does (unit, digits, decimal point), two sentences may
+    well name two items (subjects are read from the words): only a schema line stated twice in one paragraph is
+    worth an info then, anything else is no finding."""
+    clusters.sort(key=lambda c: (-len(c), c[0].unit != main_unit))
+    right, wrong = clusters[0][0], clusters[1][0]
+    if len(clusters[0]) == len(clusters[1]) and wrong.source == right.source:
+        right, wrong = sorted((right, wrong), key=lambda f: (f.unit != main_unit, f.page, f.start or 0))
+    kind = _slip(wrong, right)
+    severity = "error" if kind in ("unit_slip", "transposed_digits") else "warning" if kind in _SLIPS else "info"
+    if severity == "info" and not (
+        report.schema.item(wrong.line or "") is not None and _paragraph(report, wrong) == _paragraph(report, right)
+    ):
+        return None
+    return result(
+        "restated",
+        "broken",
+        f"{name}：第{wrong.page}页写作{wrong.printed}，第{right.page}页为{right.printed}",
+        f"{name}: {wrong.printed} on page {wrong.page} but {right.printed} on page {right.page}",
+        [wrong, *clusters[0]],
+        kind=kind,
+        severity=severity,  # type: ignore[arg-type]
+        expected=right.printed,
+        found=wrong.printed,
+        difference=in_unit(wrong.yuan - right.yuan, wrong.unit),  # type: ignore[operator]
+    )
+
+
+def _slip(wrong: Fact, right: Fact) -> str:
+    """How a narrative figure differs from the right one, compared as the narrative prints it (16,726,725.44元 is
+    1672.67万元 next to a narrative's 1612.67万元: one digit); the same digits in another unit is a unit slip. A
+    round figure (100 vs 200) differing in one digit is no slip's signature."""
+    if wrong.value == right.value and wrong.unit != right.unit:
+        return "unit_slip"
+    shown = _as_printed(right, wrong)
+    kind = slip(wrong.value, shown, digits(wrong.printed), digits(f"{shown:f}"))
+    if kind == "one_digit" and min(len(digits(f.printed).strip("0")) for f in (wrong, right)) < 3:
+        return "difference"
+    return kind
+
+
+def _as_printed(right: Fact, like: Fact) -> Decimal:
+    """The right figure in the unit and to the decimals the other one is printed with."""
+    if right.yuan is None or like.unit not in MONEY_UNITS or right.unit == like.unit:
+        return right.value
+    exponent = like.value.as_tuple().exponent
+    places = Decimal(1).scaleb(exponent) if isinstance(exponent, int) and exponent < 0 else Decimal(1)
+    return (right.yuan / MONEY_UNITS[like.unit or "元"]).quantize(places)
+
+
+def _paragraph(report: Report, f: Fact) -> tuple[int, int]:
+    page = report.doc.pages[f.page - 1] if 0 < f.page <= len(report.doc.pages) else None
+    if page is None or f.start is None:
+        return (f.page, -1)
+    return (f.page, next((p.start for p in page.paragraphs if p.start <= f.start < p.end), -1))
+
+
+# -- a narrative figure against its line in the statements ---------------------------------------------------
+
+
+def narrative_lines(report: Report) -> list[Result]:
+    """Each narrative figure with a schema line equals that line as some statement prints it."""
+    printed: dict[tuple, list[Fact]] = defaultdict(list)
+    for statement, _table, facts in report.instances():
+        if statement.standard:
+            for f in facts:
+                key = table_key(report, statement, f)
+                if key is not None:
+                    item, scope, context, measure, breakdown, period = key
+                    printed[(item, context, measure, breakdown, period)].append(f)
+    out = []
+    for f in _levels(report):
+        line = report.schema.lines.get(f.line or "")
+        if line is None or line.classification == "economic" or not f.column:
+            continue
+        context = "exp_this_year" if line.classification == "function" else ""
+        candidates = printed.get((node(line), context, f.column, "", f.period), [])
+        scope = f.scope or _scope_before(report, f)
+        scoped = [c for c in candidates if c.scope == scope] if scope else candidates
+        if scoped:
+            out.append(_against_tables(report, f, scoped, explicit=bool(scope) or bool(line.scope)))
+    return out
+
+
+def _scope_before(report: Report, f: Fact) -> str | None:
+    """A part listed after 其中 has its total's fund scope ("一般公共预算财政拨款基本支出X万元，其中：人员经费Y")."""
+    marker = f.quote.find("其中")
+    if marker < 0 or marker > f.quote.find(f.printed):
+        return None
+    total = [
+        g for g in report.text
+        if g.page == f.page and g.quote == f.quote and (g.start or 0) < (f.start or 0) and g.scope and g.kind == "money"
+    ]  # fmt: skip
+    return total[-1].scope if total else None
+
+
+def _against_tables(report: Report, f: Fact, candidates: list[Fact], explicit: bool) -> Result:
+    titles = {c.table_id or "": report.tables[c.table_id or ""].title for c in candidates}
+    near = min(candidates, key=lambda c: abs(c.yuan - f.yuan))  # type: ignore[operator]
+    name = label(report, f)
+    if abs(near.yuan - f.yuan) <= tolerance(near) + tolerance(f):  # type: ignore[operator]
+        return result(
+            "narrative_lines", "holds", f"{name}：正文{f.printed}与{titles[near.table_id or '']}{near.printed}一致",
+            f"{name}: the text's {f.printed} agrees with {near.printed} in {titles[near.table_id or '']}",
+            [f, near], kind="narrative_vs_table", titles=titles,
+        )  # fmt: skip
+    values = {c.yuan for c in candidates}
+    kind = _slip(f, near)
+    excess = abs(near.yuan - f.yuan) - tolerance(near) - tolerance(f)  # type: ignore[operator]
+    if kind == "factor_of_ten" and f.value == near.value and f.unit != near.unit:
+        kind = "unit_slip"
+    one_value = len(values) == 1
+    if excess <= 4 * tolerance(f):
+        kind, severity = "rounding", "info"  # "87.70万元" for 877,080元: truncated, not wrong
+    elif kind == "unit_slip":
+        severity = "error"
+    elif explicit and one_value:
+        severity = "warning"
+    elif one_value and kind in _SLIPS:
+        severity = "warning"
+    else:
+        severity = "info"
+    table = titles[near.table_id or ""]
+    return result(
+        "narrative_lines",
+        "broken",
+        f"{name}：正文写作{f.printed}，{table}为{near.printed}",
+        f"{name}: the text says {f.printed} but {table} prints {near.printed}",
+        [f, *candidates],
+        kind=kind,
+        severity=severity,  # type: ignore[arg-type]
+        expected=f"{near.printed}{near.unit or ''}" if near.unit and near.unit not in near.printed else near.printed,
+        found=f.printed,
+        difference=in_unit(f.yuan - near.yuan, f.unit),  # type: ignore[operator]
+        titles=titles,
+    )
+
+
+# -- sums a paragraph states ----------------------------------------------------------------------------------
+
+
+def narrative_sums(report: Report) -> list[Result]:
+    """三公 = 出国 + 公务用车 + 接待, 公务用车 = 购置 + 运行, 基本支出 = 人员经费 + 公用经费, 政府采购 = 货物 + 工程 +
+    服务 … as one paragraph states them: the parts never exceed their total, and add up to it when every part of
+    the schema's sum is named."""
+    parents = sum_parents(report.schema)
+    groups: dict[tuple, dict[str, Fact]] = defaultdict(dict)
+    for f in _levels(report):
+        item = report.schema.item(f.line or "")
+        if item is not None:
+            groups[(_paragraph(report, f), f.measure, f.period)].setdefault(_node(item), f)
+    out = []
+    for members in groups.values():
+        for key, whole in members.items():
+            parts = _parts(report, key, members, parents)
+            if parts:
+                found = _narrative_sum(report, key, whole, parts)
+                if found is not None:
+                    out.append(found)
+    return out
+
+
+def _node(item: object) -> str:
+    return node(item) if hasattr(item, "classification") else item.id  # type: ignore[arg-type,attr-defined]
+
+
+def _parts(report: Report, key: str, members: dict[str, Fact], parents: dict[str, list[str]]) -> list[str]:
+    if key in _NARRATIVE_SUMS:
+        return [p for p in _NARRATIVE_SUMS[key] if p in members]
+    line = report.schema.lines.get(key)
+    if line is None:
+        return []
+    return [k for k in members if k != key and key in parents.get(k, [])[:1]]
+
+
+def _narrative_sum(report: Report, key: str, whole: Fact, parts: list[str]) -> Result | None:
+    members = {p: f for p, f in _members(report, whole, parts).items()}
+    facts = list(members.values())
+    summed = sum((f.yuan for f in facts), Decimal(0))  # type: ignore[misc]
+    slack = tolerance(whole) + sum((tolerance(f) for f in facts), Decimal(0))
+    diff = whole.yuan - summed  # type: ignore[operator]
+    line = report.schema.lines.get(key)
+    needed = set(_NARRATIVE_SUMS.get(key, line.sum_of if line else ()))
+    complete = bool(needed) and needed <= set(members)
+    rule = _RULE_OF.get(key, "line_sums")
+    name = item_key(whole.subject)
+    names = " + ".join(f"{item_key(f.subject)} {f.printed}" for f in facts)
+    if abs(diff) <= slack:
+        return result(rule, "holds", f"{name} {whole.printed} = {names}", f"{name} {whole.printed} = {names}",
+                      [whole, *facts], kind="parts")  # fmt: skip
+    if diff > 0 and not complete:
+        return None  # the paragraph names only some of the parts
+    return result(
+        rule,
+        "broken",
+        f"{name}{whole.printed}，而所列{names}合计{in_unit(summed, whole.unit)}",
+        f"{name} is {whole.printed} but the parts the text lists ({names}) add up to {in_unit(summed, whole.unit)}",
+        [whole, *facts],
+        kind="parts_exceed_total" if diff < 0 else slip(whole.yuan, summed),  # type: ignore[arg-type]
+        severity="warning",
+        expected=in_unit(summed, whole.unit),
+        found=whole.printed,
+        difference=in_unit(diff, whole.unit),
+    )
+
+
+def _members(report: Report, whole: Fact, parts: list[str]) -> dict[str, Fact]:
+    """The parts' facts, in the order the paragraph states them."""
+    found = {}
+    for f in _levels(report):
+        item = report.schema.item(f.line or "")
+        if (
+            item is not None
+            and _node(item) in parts
+            and _paragraph(report, f) == _paragraph(report, whole)
+            and (f.measure, f.period) == (whole.measure, whole.period)
+        ):
+            found.setdefault(_node(item), f)
+    return found
+
+
+# -- parts after 其中 never exceed their total ---------------------------------------------------------------
+
+_MARKER = re.compile(r"其中[：:]?|包括[：:]?|主要用于|主要是|主要为|分别为|分别是|含")
+
+
+def parts_within_total(report: Report) -> list[Result]:
+    """Amounts listed after 其中/包括/主要用于 do not add up to more than the amount stated right before it."""
+    out = []
+    for page, text, offset, inside in sentences(report.doc, report.facts):
+        markers = list(_MARKER.finditer(text))
+        if not markers or not inside:
+            continue
+        pos = offset + markers[0].start()
+        stop = offset + markers[1].start() if len(markers) > 1 else offset + len(text)
+        total = next((f for f in reversed(inside) if (f.end or 0) <= pos and pos - (f.end or 0) <= 6), None)
+        if (
+            not total
+            or total.kind != "money"
+            or total.measure not in BASE_MEASURES
+            or "收支" in total.subject
+            or text[: markers[0].start()].rstrip("，,：: ").endswith(("）", ")"))
+        ):
+            continue  # 收支总预算 lists both sides; "(本年收入X)，其中" lists the parts of the outer total
+        parts = [
+            f
+            for f in inside
+            if pos < (f.start or 0) < stop
+            and f.kind == "money"
+            and f.unit
+            and f.measure == total.measure
+            and f.period == total.period
+            and not NOT_A_PART.search(CLAUSE.split(text[: (f.start or 0) - offset])[-1])
+        ]
+        if len(parts) < 2:
+            continue
+        summed = sum((f.yuan for f in parts), Decimal(0))  # type: ignore[misc]
+        slack = tolerance(total) + sum((tolerance(f) for f in parts), Decimal(0))
+        if summed <= total.yuan + slack:  # type: ignore[operator]
+            continue
+        name = item_key(total.subject)
+        out.append(
+            result(
+                "parts_within_total",
+                "broken",
+                f"{name}：其中各项合计{in_unit(summed, total.unit)}，超过总数{total.printed}",
+                f"{name}: the listed parts add up to {in_unit(summed, total.unit)}, more than its {total.printed}",
+                [total, *parts],
+                kind="parts_exceed_total",
+                severity="warning",
+                expected=total.printed,
+                found=in_unit(summed, total.unit),
+                difference=in_unit(summed - total.yuan, total.unit),  # type: ignore[operator]
+                extra=[Evidence(page=page, quote=clip(text, pos - offset))],
+            )
+        )
+    return out
