@@ -36,7 +36,9 @@ _LABEL = re.compile(
 _LABEL_TAIL = re.compile(rf"(?:金额)?单位$|[{_CJK}]{{2,12}}(?:印制|编制)$")
 # a title line: "<body or region>2024年度(区级)部门决算"
 _TITLE = re.compile(r"(20\d{2})年度?(省级|市级|区级|县级)?(部门|单位)?(预算|决算)")
-_TITLE_PREFIX = re.compile(rf"[{_CJK}（）()]{{0,40}}")  # a body or a region, never a sentence
+_TITLE_PREFIX = re.compile(
+    rf"[{_CJK}（）()XＸ]{{0,40}}"
+)  # a body or a region (or a template's 上海市XX局), never a sentence
 _YEAR = re.compile(r"(?<!\d)(20\d{2})年")
 _ORG_END = re.compile(r"(办公室|办公厅|委员会|常委会|局|厅|检察院|法院|部|中心|办事处|大学|学院|学校|福利院|政协|委)$")
 _ORG = re.compile(
@@ -107,9 +109,11 @@ def describe(identity: ReportIdentity) -> None:
             last = parts.region_names[-1]
             identity.level = "省" if last.endswith(("省", "自治区")) else "市" if last.endswith("市") else "区县"
     identity.body_type = parts.type.label if parts.type else _org_end(parts.rest)
-    identity.short = short_forms(identity.body)
+    identity.short = list(short_forms(identity.body))
     identity.english = _english(parts)
     identity.template = bool(re.search(r"[XＸ]{2}", identity.body))
+    if identity.template:
+        identity.body_type = "模板"
 
 
 def canonical_body(name: str) -> str:
@@ -155,7 +159,8 @@ def body_parts(body: str) -> BodyParts:
     return BodyParts(regions=regions, region_names=names, rest=rest, type=kind, named=named, party=party)
 
 
-def short_forms(body: str) -> list[str]:
+@cache
+def short_forms(body: str) -> tuple[str, ...]:
     """Chinese short forms of a body name: without its outer regions (普陀区司法局, 区司法局), with the short forms
     of its kind of body (省检察院, 省人大办公厅, 省委办公厅), most specific first; none shorter than 3 characters."""
     parts = body_parts(body)
@@ -185,7 +190,7 @@ def short_forms(body: str) -> list[str]:
                 if form != body and len(form) >= 3 and form not in out:
                     out.append(form)
     out += [n for b in parts.named for n in [b.name, *b.short] if n != body and n not in out]
-    return out
+    return tuple(out)
 
 
 # -- overrides ----------------------------------------------------------------------------------------------------

@@ -109,3 +109,24 @@ def test_rows_are_reports_and_carry_their_identity(library: Library) -> None:
         "部门",
         "fiscal",
     )
+
+
+def test_a_bodys_department_and_unit_reports_side_by_side(library: Library) -> None:
+    """The same body's 单位 report beside its 部门 report (here the 部门 budget read again as a unit's): the
+    comparison gives a row each; a ranking of bodies takes the 部门 report only."""
+    budget = next(d for d in library.documents.values() if d.name == PUTUO_BUDGET.name)
+    unit = budget.model_copy(
+        update={
+            "id": "unit",
+            "name": "unit_budget.pdf",
+            "identity": budget.identity.model_copy(update={"scope": "单位"}),
+        }
+    )
+    both = Library.from_documents([*library.documents.values(), unit])
+    record, _ = ask(both, "普陀区司法局2026年部门预算和单位预算的公务接待费分别是多少？")
+    assert [(r.label, r.scope, r.yuan) for r in record.table] == [
+        ("单位预算", "单位", "8300"),
+        ("部门预算", "部门", "8300"),
+    ]
+    ranking, _ = ask(both, "哪个部门公务接待费最多")
+    assert [r.doc for r in ranking.table if r.body == "上海市普陀区司法局"] == [PUTUO_BUDGET.name]
