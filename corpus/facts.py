@@ -20,6 +20,10 @@ _MEASURE_HEADER = re.compile(
 )
 
 
+_AMOUNT_HEADER = ("预算", "决算", "执行", "金额", "合计", "小计", "支出", "收入", "拨款", "经费")
+_CODE_HEADER = ("编码", "代码", "编号", "科目", "序号", "行次", "栏次")
+
+
 def document_facts(doc: Document) -> list[Fact]:
     facts: list[Fact] = []
     for page in doc.pages:
@@ -84,7 +88,7 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
     inherited: dict[int, str] = {}
     for row in table.body_rows:
         cells = sorted(row, key=lambda c: c.col)
-        amounts = [c for c in cells if is_amount(c.text) and not _is_code_cell(c.text, cells, c.col)]
+        amounts = [c for c in cells if _is_amount_cell(c, cells, table)]
         if not amounts:
             section_headers = {c.col: c.text for c in cells if c.text} if len(cells) > 1 else section_headers
             for c in cells:
@@ -131,10 +135,24 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
                     col=cell.col,
                 )
             )
+        amount_cols = {c.col for c in amounts}
         for c in cells:
-            if c.text and not is_amount(c.text):
+            if c.text and not is_amount(c.text) and c.col not in amount_cols:
                 inherited[c.col] = c.text
     return facts
+
+
+def _is_amount_cell(cell, cells: list, table: Table) -> bool:  # type: ignore[no-untyped-def]
+    """A numeric cell that is not a classification code. A code-shaped integer (200, 210, 12000: Excel drops
+    the ".00") is an amount in a labelled row under a column headed as one (预算数, 合计 …), since codes stand
+    under 编码/科目 headers or right before their label."""
+    if is_amount(cell.text):
+        return not _is_code_cell(cell.text, cells, cell.col)
+    if not (cell.text.isdigit() and is_code(cell.text)) or _is_code_cell(cell.text, cells, cell.col):
+        return False
+    header = "".join(table.header_path(cell.col))
+    labelled = any(c.text and not is_code(c.text) and parse_cell(c.text) is None for c in cells)
+    return labelled and any(w in header for w in _AMOUNT_HEADER) and not any(w in header for w in _CODE_HEADER)
 
 
 def _is_code_cell(text: str, cells: list, col: int) -> bool:

@@ -59,7 +59,7 @@ _counts = "|".join(re.escape(w) for w in sorted(COUNT_WORDS, key=len, reverse=Tr
 # year, an item number or a code, not an amount.
 _TEXT_AMOUNT = re.compile(
     rf"(?P<cmp>[≥≤><]|不低于|不少于|约|近|超过)?"
-    rf"(?<![\d.,])(?P<neg>[-−])?(?P<num>{_GROUPED}|{_PLAIN})(?![\d])"
+    rf"(?<![\d.,\ufffd])(?P<neg>[-−])?(?P<num>{_GROUPED}|{_PLAIN})(?![\d\ufffd])"  # U+FFFD: an unreadable byte
     rf"\s*(?P<approx1>余|多)?(?P<mult>万|亿)?(?P<approx2>余|多)?\s*"
     rf"(?P<unit>{_money}|%|{_counts})"
 )

@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from corpus.errors import DqaError
+from corpus.limits import MAX_SHEET_CELLS, MAX_UNPACKED_BYTES, MB
 from corpus.model import Cell, Page, Table
 from corpus.numbers import parse_cell, unit_in
 from corpus.paragraphs import HeadingTracker, PageBuilder, clean_line, lines_to_paragraphs
@@ -18,12 +19,14 @@ from corpus.paragraphs import HeadingTracker, PageBuilder, clean_line, lines_to_
 
 def docx_to_pages(path: Path) -> list[Page]:
     import docx
+    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph as DocxParagraph
 
+    _check_package(path, "Word .docx")
     try:
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise DqaError(f"not a valid Word .docx file ({exc.__class__.__name__})", path) from exc
     builder = PageBuilder()
     n_tables = 0
@@ -51,15 +54,27 @@ def _docx_rows(table) -> list[list[str]]:
     return rows
 
 
-def xlsx_to_pages(path: Path) -> list[Page]:
+def xlsx_to_pages(path: Path) -> tuple[list[Page], list[str]]:
+    """One page per sheet, and a warning per sheet whose formula cells have no saved value (they read as blank)."""
     import openpyxl
 
+    _check_package(path, "Excel .xlsx")
     try:
         book = openpyxl.load_workbook(path, read_only=False, data_only=True)
+        formulas = openpyxl.load_workbook(path, read_only=False, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise DqaError(f"not a valid Excel .xlsx file ({exc.__class__.__name__})", path) from exc
     pages = []
-    for number, sheet in enumerate(book.worksheets, start=1):
+    warnings = []
+    for number, (sheet, formula_sheet) in enumerate(zip(book.worksheets, formulas.worksheets, strict=True), start=1):
+        _check_extent(sheet, path)
+        blank = _uncached_formulas(sheet, formula_sheet)
+        if blank:
+            shown = ", ".join(blank[:10]) + (" …" if len(blank) > 10 else "")
+            warnings.append(
+                f"page {number} (sheet '{sheet.title}'): {len(blank)} formula cell(s) have no saved value "
+                f"(the workbook was not recalculated in Excel) and read as blank: {shown}"
+            )
         merged = {}
         for rng in sheet.merged_cells.ranges:
             for r in range(rng.min_row, rng.max_row + 1):
@@ -81,7 +96,39 @@ def xlsx_to_pages(path: Path) -> list[Page]:
         pages.append(Page(number=number, text=text, blocks=[*paragraphs, table]))
     if not pages:
         raise DqaError("the workbook has no sheets", path)
-    return pages
+    return pages, warnings
+
+
+def _check_package(path: Path, kind: str) -> None:
+    """A zip whose XML unpacks to more than MAX_UNPACKED_BYTES (a zip bomb) is refused before it is opened."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            unpacked = sum(i.file_size for i in package.infolist() if i.filename.endswith((".xml", ".rels")))
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DqaError(f"not a valid {kind} file (not a zip package: {exc})", path) from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise DqaError(f"its XML unpacks to {unpacked // MB} MB, over the {MAX_UNPACKED_BYTES // MB} MB limit", path)
+
+
+def _check_extent(sheet, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Every cell of the rectangle a sheet spans is visited, so a stray far-away cell must not make it huge."""
+    cells = sheet.max_row * sheet.max_column
+    if cells > MAX_SHEET_CELLS:
+        raise DqaError(
+            f"sheet '{sheet.title}' spans {sheet.dimensions} ({cells:,} cells), over the {MAX_SHEET_CELLS:,}-cell "
+            "limit",
+            path,
+        )
+
+
+def _uncached_formulas(values, formulas) -> list[str]:  # type: ignore[no-untyped-def]
+    """Coordinates of the formula cells whose saved (cached) value is missing."""
+    return [
+        cell.coordinate
+        for row in formulas.iter_rows()
+        for cell in row
+        if cell.data_type == "f" and values[cell.coordinate].value is None
+    ]
 
 
 def _cell_text(value: object) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ctypes
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from pdfplumber.table import cells_to_tables, edges_to_intersections, intersecti
 from pdfplumber.utils import filter_edges
 
 from corpus.errors import DqaError
+from corpus.limits import MAX_PDF_PAGES
 from corpus.model import BBox, Block, Cell, Page, Table
 from corpus.numbers import is_code, parse_decimal, unit_in
 from corpus.paragraphs import HeadingTracker, clean_line, lines_to_paragraphs
@@ -94,13 +95,18 @@ class Grid:
         return 1 - cells / max(1, len(self.xs) * len(self.tops))
 
 
-def pdf_to_pages(path: Path) -> list[Page]:
-    """Every page of a PDF; raises DqaError for files PDFium cannot open."""
+def pdf_to_pages(path: Path, on_page: Callable[[int, int], None] | None = None) -> list[Page]:
+    """Every page of a PDF; raises DqaError for files PDFium cannot open or a page it cannot load.
+
+    `on_page(done, total)` hears of each page read.
+    """
     doc = _open(path)
     try:
         if len(doc) == 0:
             raise DqaError("the PDF has no pages", path)
-        return _Reader(path, doc).read()
+        if len(doc) > MAX_PDF_PAGES:
+            raise DqaError(f"{len(doc)} pages is over the {MAX_PDF_PAGES}-page limit", path)
+        return _Reader(path, doc).read(on_page)
     finally:
         doc.close()
 
@@ -125,8 +131,18 @@ class _Reader:
         self.last_table: Table | None = None
         self.last_xs: list[float] = []
 
-    def read(self) -> list[Page]:
-        return [self._page(i) for i in range(len(self.doc))]
+    def read(self, on_page: Callable[[int, int], None] | None) -> list[Page]:
+        pages = []
+        for index in range(len(self.doc)):
+            try:
+                pages.append(self._page(index))
+            except pdfium.PdfiumError as exc:  # a damaged, cyclic or absurdly deep page tree
+                raise DqaError(
+                    f"page {index + 1} cannot be loaded ({exc}); the page tree is damaged", self.path
+                ) from None
+            if on_page:
+                on_page(index + 1, len(self.doc))
+        return pages
 
     def _page(self, index: int) -> Page:
         number = index + 1

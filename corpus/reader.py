@@ -1,56 +1,190 @@
-"""Read any supported file into a Document: pick the reader by extension, then detect metadata."""
+"""Read any supported file into a Document: find the files of a corpus, pick the reader by extension, then
+detect metadata.
+
+Every failure to read a file is a DqaError naming the file and the reason, whatever the reader raised, so a
+caller can report it in one line and go on with the other files.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
+import zipfile
+from collections.abc import Callable, Iterable
 from pathlib import Path
+
+from pydantic import BaseModel, Field
 
 from corpus.errors import DqaError
 from corpus.identity import read_identity
+from corpus.limits import MAX_FILE_BYTES, MAX_TEXT_BYTES, MB
 from corpus.model import Document, Page
 
 SUPPORTED = (".pdf", ".txt", ".text", ".docx", ".xlsx")
+PageProgress = Callable[[int, int], None]  # (pages read, pages in the file)
 
 _TITLE = re.compile(r"^(.{2,60}?(?:决算|预算)(?:公开)?)")
 
 
-def supported_files(folder: Path) -> list[Path]:
-    """Readable report files under a folder, in a stable order; hidden folders (.dqa, .git) skipped."""
-    return sorted(
-        f
-        for f in folder.rglob("*")
-        if f.is_file()
-        and f.suffix.lower() in SUPPORTED
-        and not any(part.startswith(".") for part in f.relative_to(folder).parts)
-    )
+class CorpusFiles(BaseModel):
+    """The report files under some paths: absolute paths, links kept under their own name (a linked report
+    works like a copy of it)."""
+
+    files: list[str] = Field(default_factory=list)
+    folders: list[str] = Field(default_factory=list)  # the folders walked
+    links: list[tuple[str, str]] = Field(default_factory=list)  # (link, target) of reports linked from outside
+    refused: list[tuple[str, str]] = Field(default_factory=list)  # (path, reason): missing, or a link not followed
+
+
+def corpus_files(paths: Iterable[str | Path]) -> CorpusFiles:
+    """Files as given and the supported files under folders, in a stable order, without duplicates.
+
+    Hidden folders (.dqa, .git) are skipped and linked folders are not entered. A file that is a link whose
+    target lies outside its folder is followed only when the target is a regular file and a report by its
+    content (`check_linked_report`); otherwise it is refused with the reason.
+    """
+    found = CorpusFiles()
+    for given in paths:
+        path = Path(os.path.abspath(given))
+        if path.is_dir():
+            found.folders.append(str(path))
+            candidates = [(f, path) for f in _walk(path)]
+        elif path.is_file() or (path.is_symlink() and not path.exists()):
+            candidates = [(path, path.parent)]
+        else:
+            found.refused.append((str(path), "not a regular file" if path.exists() else "no such file or directory"))
+            continue
+        for file, root in candidates:
+            if file.is_symlink():
+                try:
+                    outside = _check_link(file, root)
+                except DqaError as exc:
+                    found.refused.append((str(file), exc.reason))
+                    continue
+                if outside:
+                    found.links.append((str(file), str(file.resolve())))
+            found.files.append(str(file))
+    found.files = list(dict.fromkeys(found.files))
+    return found
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Supported files under a folder: hidden files and folders skipped, linked folders not entered, no FIFOs
+    or devices (reading one would block or never end); file links kept, for `corpus_files` to check."""
+    out = []
+    for top, dirs, names in os.walk(folder):  # followlinks=False
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        files = [Path(top) / n for n in names if not n.startswith(".") and Path(n).suffix.lower() in SUPPORTED]
+        out += [f for f in files if f.is_file() or f.is_symlink()]
+    return sorted(out)
+
+
+def _check_link(link: Path, root: Path) -> bool:
+    """Whether the link leads outside `root`; a DqaError if it is not to be followed. A broken link is let
+    through for the reader to name."""
+    target = link.resolve()
+    if not target.is_relative_to(root.resolve()):
+        check_linked_report(link, target)
+        return True
+    if target.exists() and not target.is_file():
+        raise DqaError(f"links to {target}, which is not a regular file; not followed", link)
+    return False
+
+
+def check_linked_report(link: Path, target: Path) -> None:
+    """A link out of the corpus is read only if it leads to a regular file that is a report of the link's type
+    by its content: a PDF header, an OOXML package of the right kind, or text that decodes and names a 预算/决算."""
+    reason = f"links to {target}, outside the corpus"
+    try:
+        info = target.stat()
+    except OSError:
+        raise DqaError(f"{reason}, which does not exist; not followed", link) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise DqaError(f"{reason}, which is not a regular file; not followed", link)
+    suffix = link.suffix.lower()
+    with target.open("rb") as fh:
+        head = fh.read(1024)
+    if suffix == ".pdf":
+        ok = b"%PDF-" in head
+    elif suffix in (".docx", ".xlsx"):
+        ok = _is_package(target, "word/document.xml" if suffix == ".docx" else "xl/workbook.xml")
+    else:
+        ok = _is_report_text(target, info.st_size)
+    if not ok:
+        raise DqaError(f"{reason}, which is not a {suffix} report by its content; not followed", link)
+
+
+def _is_package(path: Path, part: str) -> bool:
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return "[Content_Types].xml" in names and part in names
+
+
+def _is_report_text(path: Path, size: int) -> bool:
+    from corpus.text import decode
+
+    if size > MAX_TEXT_BYTES:
+        return False
+    try:
+        text, _ = decode(path.read_bytes(), path)
+    except (DqaError, OSError):
+        return False
+    return "预算" in text or "决算" in text
 
 
 def content_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def read_document(path: str | Path) -> Document:
-    """Read one file. Raises DqaError (naming the file and the reason) for anything unreadable."""
+def read_document(path: str | Path, on_page: PageProgress | None = None) -> Document:
+    """Read one file. Raises DqaError (naming the file and the reason) for anything unreadable.
+
+    `on_page` hears of each page read, for progress within a large file.
+    """
     path = Path(path)
-    if not path.is_file():
+    try:
+        return _read(path, on_page)
+    except DqaError:
+        raise
+    except OSError as exc:
+        raise DqaError(f"cannot be read ({exc.strerror or exc})", path) from None
+    except MemoryError:
+        raise DqaError("too large to read in the memory available", path) from None
+    except Exception as exc:  # whatever a reader library raises on a damaged file, it is one line about that file
+        raise DqaError(f"cannot be read ({type(exc).__name__}: {exc})", path) from exc
+
+
+def _read(path: Path, on_page: PageProgress | None) -> Document:
+    if not path.exists():
         raise DqaError("no such file", path)
+    if not path.is_file():
+        raise DqaError("not a regular file", path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
         raise DqaError(f"unsupported format '{suffix or '(none)'}' (supported: {', '.join(SUPPORTED)})", path)
-    data = path.read_bytes()
-    if not data:
+    size = path.stat().st_size
+    if size == 0:
         raise DqaError("the file is empty", path)
-    pages = _read_pages(path, suffix, data)
+    if size > MAX_FILE_BYTES:
+        raise DqaError(f"{size / MB:.0f} MB is over the {MAX_FILE_BYTES // MB} MB limit for one file", path)
+    data = path.read_bytes()
+    pages, warnings = _read_pages(path, suffix, data, on_page)
     doc = Document(id=content_id(data), path=str(path), name=path.name, pages=pages)
-    doc.warnings = [
-        f"page {p.number} has no text layer; OCR is not supported" for p in pages if not p.has_text_layer
-    ] + [
-        f"page {p.number}: text uses a font without a Unicode map ((cid:x) or unreadable glyphs); "
-        "its numbers may be missing"
-        for p in pages
-        if _garbled(p.text)
-    ]
+    doc.warnings = (
+        warnings
+        + [f"page {p.number} has no text layer; OCR is not supported" for p in pages if not p.has_text_layer]
+        + [
+            f"page {p.number}: text uses a font without a Unicode map ((cid:x) or unreadable glyphs); "
+            "its numbers may be missing"
+            for p in pages
+            if _garbled(p.text)
+        ]
+    )
     if not any(p.has_text_layer for p in pages):
         raise DqaError("no page has a text layer (scanned?); OCR is not supported", path)
     _detect_metadata(doc)
@@ -66,22 +200,24 @@ def _garbled(text: str) -> bool:
     return bad > 20 and bad > 0.05 * len(text)
 
 
-def _read_pages(path: Path, suffix: str, data: bytes) -> list[Page]:
+def _read_pages(path: Path, suffix: str, data: bytes, on_page: PageProgress | None) -> tuple[list[Page], list[str]]:
+    """The pages and the reader's warnings."""
     if suffix == ".pdf":
         from corpus.pdf import pdf_to_pages
 
-        return pdf_to_pages(path)
+        return pdf_to_pages(path, on_page), []
     if suffix == ".docx":
         from corpus.office import docx_to_pages
 
-        return docx_to_pages(path)
+        return docx_to_pages(path), []
     if suffix == ".xlsx":
         from corpus.office import xlsx_to_pages
 
         return xlsx_to_pages(path)
     from corpus.text import decode, text_to_pages
 
-    return text_to_pages(decode(data, path))
+    text, warnings = decode(data, path)
+    return text_to_pages(text), warnings
 
 
 def _detect_metadata(doc: Document) -> None:

@@ -8,29 +8,70 @@ cell above ("\\t基本", "", "支出" is one cell "基本支出"); a bare TAB is
 
 from __future__ import annotations
 
+import codecs
+import re
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from corpus.errors import DqaError
+from corpus.limits import MAX_TEXT_BYTES, MB
 from corpus.model import Cell, Page, Table
 from corpus.numbers import unit_in
 from corpus.paragraphs import PageBuilder, clean_line
 
+MAX_BAD_BYTES = 16  # and at most 1% of the non-ASCII bytes: more means another encoding
+_ASCII = bytes(range(128))
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
-def decode(data: bytes, path: Path) -> str:
-    """UTF-8 (with or without BOM) first, then GB18030 (a superset of GBK), then detection."""
+
+def decode(data: bytes, path: Path) -> tuple[str, list[str]]:
+    """The text and its warnings: UTF-16 by its BOM; else UTF-8 (with or without BOM), then GB18030 (a superset
+    of GBK), each exact or with a few bad bytes replaced by U+FFFD (named in a warning by byte offset); then
+    detection. Binary content and files over MAX_TEXT_BYTES are refused."""
     if not data.strip():
         raise DqaError("the file is empty", path)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+    if len(data) > MAX_TEXT_BYTES:
+        raise DqaError(f"a text report of {len(data) / MB:.0f} MB is over the {MAX_TEXT_BYTES // MB} MB limit", path)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _text(data.decode("utf-16", errors="replace"), path), []
+    if data.count(0) > MAX_BAD_BYTES:
+        raise DqaError("binary content, not a text report", path)
+    for encoding, name in (("utf-8-sig", "UTF-8"), ("gb18030", "GBK/GB18030")):
+        bad = _bad_offsets(data, encoding)
+        if not bad:
+            return _text(data.decode(encoding), path), []
+        if len(bad) <= min(MAX_BAD_BYTES, len(data.translate(None, _ASCII)) // 100):
+            warning = (
+                f"page 1: {len(bad)} byte(s) that are not valid {name} were replaced by \ufffd "
+                f"(numbers touching them are not read), at byte offset(s) {', '.join(map(str, bad))}"
+            )
+            return _text(data.decode(encoding, errors="replace"), path), [warning]
     best = from_bytes(data).best()
     if best is None:
         raise DqaError("cannot decode the text (not UTF-8, GBK or any encoding detected)", path)
-    return str(best)
+    return _text(str(best), path), [f"page 1: decoded as {best.encoding} (not UTF-8 or GBK)"]
+
+
+def _bad_offsets(data: bytes, encoding: str) -> list[int]:
+    """Byte offsets where `encoding` fails, up to one more than MAX_BAD_BYTES (enough to reject it)."""
+    offsets: list[int] = []
+    pos = 0
+    while len(offsets) <= MAX_BAD_BYTES:
+        try:
+            data[pos:].decode(encoding if pos == 0 else encoding.removesuffix("-sig"))
+            break
+        except UnicodeDecodeError as exc:
+            offsets.append(pos + exc.start)
+            pos += exc.end
+    return offsets
+
+
+def _text(text: str, path: Path) -> str:
+    """Refuse what decoded but is not text: control characters beyond a stray few mean a binary file."""
+    if len(_CONTROL.findall(text)) > max(MAX_BAD_BYTES, len(text) // 100):
+        raise DqaError("binary content, not a text report", path)
+    return text
 
 
 def text_to_pages(text: str) -> list[Page]:
