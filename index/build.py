@@ -2,16 +2,22 @@
 
 Parsing is the slow part, so it runs in a pool of PARSE_WORKERS processes while
 the main process embeds and writes. Unchanged files are skipped on mtime+size,
-then on the content hash. One bad file is reported and the rest go on.
+then on the content hash. One bad file is reported and the rest go on; a file
+that no longer reads loses its old content from the index. One writer at a time
+(`writer_lock`); the workers die with the main process (PR_SET_PDEATHSIG) and
+report their pages as they read them, so a large file shows progress.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import queue
 import signal
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -20,13 +26,15 @@ from corpus.cache import CACHE_VERSION as PARSER_VERSION
 from corpus.errors import DqaError
 from corpus.facts import document_facts
 from corpus.model import Document, Fact
-from corpus.reader import content_id, read_document, supported_files
+from corpus.reader import content_id, corpus_files, read_document
 from index.chunks import Chunk, document_chunks
 from index.embed import load_embedder
-from index.store import Store
+from index.store import Store, writer_lock
 
 PARSE_WORKERS = 2
 SAVE_EVERY_S = 30.0
+EMBED_BATCH = 256  # chunks embedded between progress reports
+PROGRESS_EVERY_S = 0.5
 
 
 class BuildReport(BaseModel):
@@ -35,6 +43,8 @@ class BuildReport(BaseModel):
     removed: list[str] = Field(default_factory=list)
     failed: list[tuple[str, str]] = Field(default_factory=list)
     repaired: tuple[int, int] = (0, 0)
+    links: list[tuple[str, str]] = Field(default_factory=list)  # (link, target) of reports linked from outside
+    notes: list[str] = Field(default_factory=list)  # what the health check found and did
 
 
 class Parsed(BaseModel):
@@ -46,74 +56,122 @@ class Parsed(BaseModel):
 
 
 class FileIndexed(BaseModel):
-    """Progress of a build: one more of the files that needed parsing is done (indexed, or failed with `error`)."""
+    """Progress of a build: `done` of the `total` files that needed parsing are done. The event is about `path`:
+    it was indexed (with `warnings`), or failed with `error`; or, while it is still being read or embedded,
+    `step` ("reading" or "embedding") is at `part` of `parts` (pages, passages). A `note` is a line for the
+    user (a wait for another writer, a repair)."""
 
     done: int
     total: int
     path: str
     error: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+    step: str | None = None
+    part: int = 0
+    parts: int = 0
+    note: str | None = None
 
 
 def index_paths(
     paths: list[str | Path], index_dir: str | Path, model: str | None = None,
-    on_file: Callable[[FileIndexed], None] | None = None,
+    on_file: Callable[[FileIndexed], None] | None = None, verify: bool = False,
 ) -> BuildReport:  # fmt: skip
-    """Index files and directories into `index_dir`; raises DqaError only for a model mismatch.
+    """Index files and directories into `index_dir`; raises DqaError only for a model mismatch or a lock held
+    too long.
 
-    `on_file` hears about each file that needed parsing as it is done, so a caller can draw progress.
+    `on_file` hears about each file that needed parsing as it is done, and of progress within large files, so a
+    caller can draw progress. `verify` runs the database's full health check (see Store).
     """
     report = BuildReport()
-    store = Store(index_dir)
-    try:
-        recorded = store.model()
-        embedder = load_embedder(model or (recorded[0] if recorded else None))
-        store.check_model(embedder.name, embedder.dim)
-        report.repaired = store.repair(embedder.encode)
-        files, roots = _collect(paths, report)
-        _drop_deleted(store, roots, files, report)
-        todo = [f for f in files if _needs_parse(store, f, report, set(files))]
-        last_save = time.monotonic()
-        parsing = _parse_all(todo)
+    tell = on_file or (lambda event: None)
+    with writer_lock(index_dir, lambda note: tell(FileIndexed(done=0, total=0, path=str(index_dir), note=note))):
+        store = Store(index_dir, rebuild=True, verify=verify)
         try:
-            for done, (path, parsed, error) in enumerate(parsing, start=1):
-                if parsed is None:
-                    report.failed.append((path, error or "unknown error"))
-                else:
-                    stat = os.stat(path)
-                    vectors = embedder.encode([c.text for c in parsed.chunks])
-                    store.add_document(parsed.doc, parsed.chunks, parsed.facts, vectors, stat.st_mtime, stat.st_size)
-                    report.added.append(path)
-                    if time.monotonic() - last_save > SAVE_EVERY_S:
-                        store.save_vectors()
-                        last_save = time.monotonic()
-                if on_file:
-                    on_file(FileIndexed(done=done, total=len(todo), path=path, error=error if parsed is None else None))
+            _build(store, paths, model, report, tell)
+        except KeyboardInterrupt:
+            store.save_vectors()  # documents indexed so far are kept
+            raise
         finally:
-            parsing.close()  # stops the workers at once, also on Ctrl-C
-        if todo or report.removed:
-            store.save_vectors()
-    except KeyboardInterrupt:
-        store.save_vectors()  # documents indexed so far are kept
-        raise
-    finally:
-        store.close()
+            report.notes = store.notes
+            store.close()
+    for note in report.notes:
+        tell(FileIndexed(done=len(report.added), total=len(report.added), path=str(index_dir), note=note))
     return report
 
 
-def _collect(paths: list[str | Path], report: BuildReport) -> tuple[list[str], list[str]]:
-    """Supported files under the given paths (hidden folders skipped) and the folders walked."""
-    files: list[str] = []
-    roots: list[str] = []
-    for given in paths:
-        path = Path(given).resolve()
-        if path.is_dir():
-            roots.append(str(path))
-            files += [str(p) for p in supported_files(path)]
-        elif path.is_file():
-            files.append(str(path))
-        else:
-            report.failed.append((str(given), "no such file or directory"))
-    return list(dict.fromkeys(files)), roots
+def _build(
+    store: Store, paths: list[str | Path], model: str | None, report: BuildReport, tell: Callable[[FileIndexed], None]
+) -> None:
+    recorded = store.model()
+    embedder = load_embedder(model or (recorded[0] if recorded else None))
+    store.check_model(embedder.name, embedder.dim)
+    report.repaired = store.repair(embedder.encode)
+    found = corpus_files(paths)
+    report.failed += found.refused
+    report.links = found.links
+    for path, _ in found.refused:
+        _forget(store, path, report)
+    _drop_deleted(store, found.folders, found.files, report)
+    todo = [f for f in found.files if _needs_parse(store, f, report, set(found.files))]
+    last_save = time.monotonic()
+    done = 0
+
+    def progress(path: str, step: str, part: int, parts: int) -> None:
+        tell(FileIndexed(done=done, total=len(todo), path=path, step=step, part=part, parts=parts))
+
+    parsing = _parse_all(todo, lambda path, part, parts: progress(path, "reading", part, parts))
+    try:
+        for path, parsed, error in parsing:
+            done += 1
+            stat = _stat(path) if parsed else None
+            if parsed is None or stat is None:
+                error = error or "the file vanished while it was read"
+                report.failed.append((path, error))
+                _forget(store, path, report)
+            else:
+                vectors = _embed(
+                    embedder, parsed.chunks, lambda part, parts, p=path: progress(p, "embedding", part, parts)
+                )
+                store.add_document(parsed.doc, parsed.chunks, parsed.facts, vectors, stat.st_mtime, stat.st_size)
+                report.added.append(path)
+                if time.monotonic() - last_save > SAVE_EVERY_S:
+                    store.save_vectors()
+                    last_save = time.monotonic()
+            warnings = parsed.doc.warnings if parsed and stat else []
+            tell(FileIndexed(done=done, total=len(todo), path=path, error=error, warnings=warnings))
+    finally:
+        parsing.close()  # stops the workers at once, also on Ctrl-C
+    if todo or report.removed:
+        store.save_vectors()
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _embed(embedder, chunks: list[Chunk], on_part: Callable[[int, int], None]):  # type: ignore[no-untyped-def]
+    """The chunks' vectors, in batches so that a large file reports progress."""
+    import numpy as np
+
+    texts = [c.text for c in chunks]
+    if len(texts) <= EMBED_BATCH:
+        return embedder.encode(texts)
+    parts = []
+    for start in range(0, len(texts), EMBED_BATCH):
+        parts.append(embedder.encode(texts[start : start + EMBED_BATCH]))
+        on_part(min(start + EMBED_BATCH, len(texts)), len(texts))
+    return np.concatenate(parts)
+
+
+def _forget(store: Store, path: str, report: BuildReport) -> None:
+    """A file that no longer reads must not be answered from its old content."""
+    row = store.db.execute("SELECT id FROM documents WHERE path = ?", (path,)).fetchone()
+    if row is not None:
+        store.remove_document(row["id"])
+        report.removed.append(path)
 
 
 def _drop_deleted(store: Store, roots: list[str], files: list[str], report: BuildReport) -> None:
@@ -130,14 +188,20 @@ def _needs_parse(store: Store, path: str, report: BuildReport, files: set[str]) 
     """False for a file the index already has, parsed by this reader: same mtime and size, or else
     the same content (then the file was touched, moved, or its folder copied with the index in it).
     Two files of this run with one content are indexed once; the second is reported."""
-    stat = os.stat(path)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return True  # a broken link: the reader names the problem
     row = store.db.execute("SELECT id, mtime, size, parser FROM documents WHERE path = ?", (path,)).fetchone()
     if row is not None and row["parser"] != PARSER_VERSION:
         return True  # the reader changed since: parse again
     if row is not None and row["mtime"] == stat.st_mtime and row["size"] == stat.st_size:
         report.unchanged += 1
         return False
-    digest = content_id(Path(path).read_bytes())
+    try:
+        digest = content_id(Path(path).read_bytes())
+    except OSError:
+        return True  # unreadable: the reader names the problem
     same = store.db.execute("SELECT path, parser FROM documents WHERE id = ?", (digest,)).fetchone()
     if same is not None and same["parser"] != PARSER_VERSION and same["path"] == path:
         return True
@@ -151,30 +215,78 @@ def _needs_parse(store: Store, path: str, report: BuildReport, files: set[str]) 
     return True
 
 
-def _parse_all(paths: list[str]):  # type: ignore[no-untyped-def]
-    """Yield (path, Parsed | None, error) as the workers finish, in completion order."""
+def _parse_all(
+    paths: list[str], on_page: Callable[[str, int, int], None]
+) -> Iterator[tuple[str, Parsed | None, str | None]]:
+    """Yield (path, Parsed | None, error) as the workers finish, in completion order, telling `on_page` of the
+    pages they read meanwhile."""
     if not paths:
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process holding BLAS/torch threads
-    with context.Pool(min(PARSE_WORKERS, len(paths)), initializer=_ignore_sigint) as pool:
-        for path, payload, error in pool.imap_unordered(parse_file, paths):
+    pages = context.Queue()
+    workers = min(PARSE_WORKERS, len(paths))
+    with context.Pool(workers, initializer=_worker_init, initargs=(pages, os.getpid())) as pool:
+        results = pool.imap_unordered(parse_file, paths)
+        while True:
+            try:
+                path, payload, error = results.next(timeout=PROGRESS_EVERY_S)
+            except multiprocessing.TimeoutError:
+                continue
+            except StopIteration:
+                break
+            finally:
+                _drain(pages, on_page)
             yield path, (Parsed.model_validate_json(payload) if payload else None), error
 
 
-def _ignore_sigint() -> None:
-    """Ctrl-C is the main process's to handle: it stops the pool and keeps what was indexed."""
+def _drain(pages: multiprocessing.Queue, on_page: Callable[[str, int, int], None]) -> None:  # type: ignore[type-arg]
+    latest: dict[str, tuple[int, int]] = {}
+    while True:
+        try:
+            path, part, parts = pages.get_nowait()
+        except queue.Empty:
+            break
+        latest[path] = (part, parts)
+    for path, (part, parts) in latest.items():
+        on_page(path, part, parts)
+
+
+_pages: multiprocessing.Queue | None = None  # type: ignore[type-arg]  # in a worker: where its pages are reported
+
+
+def _worker_init(pages: multiprocessing.Queue, parent: int) -> None:  # type: ignore[type-arg]
+    """Ctrl-C is the main process's to handle (it stops the pool and keeps what was indexed), and a worker
+    dies with the main process, however that ends (Linux: PR_SET_PDEATHSIG), so none is left behind."""
+    global _pages
+    _pages = pages
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform == "linux":
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the main process died before the line above
+            os._exit(1)
+
+
+def _report_page(path: str) -> Callable[[int, int], None]:
+    last = 0.0
+
+    def report(part: int, parts: int) -> None:
+        nonlocal last
+        if _pages is not None and (part == parts or time.monotonic() - last > PROGRESS_EVERY_S):
+            last = time.monotonic()
+            _pages.put((path, part, parts))
+
+    return report
 
 
 def parse_file(path: str) -> tuple[str, str | None, str | None]:
     """Worker: read, extract facts and chunk one file; returns (path, Parsed JSON, error)."""
     try:
-        doc = read_document(path)
+        doc = read_document(path, _report_page(path))
         facts = _facts(doc)
         return path, Parsed(doc=doc, facts=facts, chunks=document_chunks(doc, facts)).model_dump_json(), None
     except DqaError as exc:
-        return path, None, str(exc).removeprefix(f"{path}: ")
-    except Exception as exc:  # a reader bug on one file must not stop the other files
+        return path, None, exc.reason
+    except Exception as exc:  # a bug in facts or chunks on one file must not stop the other files
         return path, None, f"unexpected {type(exc).__name__}: {exc}"
 
 

@@ -8,19 +8,29 @@ holds one vector per chunk, keyed by chunk id; above HNSW_THRESHOLD vectors a
 
 Crash safety: each document is written in one SQLite transaction; vector files
 are written to a temp file and renamed; `repair()` reconciles the two on open.
+
+Health: opening checks the database (its header always; SQLite's quick_check when
+the file changed since the last clean close, recorded in `health.json`) and the
+vector file (readable, same dimension, one vector per chunk). A damaged database
+is moved aside and the documents indexed again; damaged vectors are computed again
+from the chunks. `notes` says what was found and done. One writer at a time:
+`writer_lock` makes a second one wait.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import faiss
 import numpy as np
+from pydantic import BaseModel
 
 from corpus.cache import CACHE_VERSION as PARSER_VERSION
 from corpus.errors import DqaError
@@ -31,6 +41,9 @@ from index.lexical import term_counts
 DB_FILE = "index.db"
 VECTORS_FILE = "vectors.faiss"
 HNSW_FILE = "vectors.hnsw"
+HEALTH_FILE = "health.json"
+LOCK_FILE = "writer.lock"
+LOCK_WAIT_S = 600.0
 HNSW_THRESHOLD = 50_000
 HNSW_M = 32
 HNSW_EF_SEARCH = 128
@@ -105,22 +118,147 @@ def migrate(db: sqlite3.Connection) -> None:
             db.execute("INSERT INTO _migrations VALUES (?, ?)", (step.__name__, time.strftime("%Y-%m-%dT%H:%M:%S")))
 
 
+def _sqlite_header_problem(path: Path) -> str | None:
+    """What the file's first bytes already show to be wrong: not SQLite at all, or cut short."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        header = fh.read(100)
+    if size == 0:
+        return None  # SQLite's own empty database; `_check` decides whether that is a loss
+    if not header.startswith(b"SQLite format 3\x00") or len(header) < 100:
+        return "index.db is not an SQLite database"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    header_valid = header[24:28] == header[92:96]  # the page count is trusted only if written with the counter
+    if header_valid and size < pages * page_size:
+        return f"index.db is truncated ({size:,} of {pages * page_size:,} bytes)"
+    return None
+
+
+class Health(BaseModel):
+    """index.db (and its WAL) as they were at the last clean close: unchanged files need no full check."""
+
+    size: int
+    mtime_ns: int
+    wal_size: int
+
+    @classmethod
+    def of(cls, root: Path) -> Health:
+        db = (root / DB_FILE).stat()
+        wal = root / f"{DB_FILE}-wal"
+        return cls(size=db.st_size, mtime_ns=db.st_mtime_ns, wal_size=wal.stat().st_size if wal.exists() else 0)
+
+
+@contextmanager
+def writer_lock(root: str | Path, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the index's writer lock. A second writer waits (told once through `on_wait`) and gives up with a
+    clear error after LOCK_WAIT_S; the lock dies with its process, so a killed run never leaves it stale."""
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / LOCK_FILE).open("a+", encoding="utf-8") as fh:
+        deadline = time.monotonic() + LOCK_WAIT_S
+        told = False
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                fh.seek(0)
+                holder = fh.read().strip() or "?"
+                if time.monotonic() > deadline:
+                    raise DqaError(
+                        f"another dqa process (pid {holder}) has been writing the index at {root} for over "
+                        f"{LOCK_WAIT_S / 60:.0f} minutes; wait for it to finish or use another --index"
+                    ) from None
+                if on_wait and not told:
+                    on_wait(f"waiting for dqa process {holder}, which is writing the index at {root}")
+                    told = True
+                time.sleep(0.2)
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        try:
+            yield
+        finally:
+            fh.seek(0)
+            fh.truncate()
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 class Store:
     """One index directory: the SQLite database plus the vectors of its chunks."""
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, rebuild: bool = False, verify: bool = False) -> None:
+        """Open or create the index. A damaged database is refused with the way out, or, when `rebuild` (the
+        caller indexes the documents next), moved aside for a fresh one. `verify` runs SQLite's full check even
+        when index.db looks as it did at its last clean close."""
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.root / DB_FILE, isolation_level=None, timeout=30)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
+        self.notes: list[str] = []
+        problem = self._check(verify)
+        if problem and not rebuild:
+            raise DqaError(
+                f"the index at {self.root} is damaged ({problem}); run `dqa index PATH --index {self.root}` "
+                "to rebuild it"
+            )
+        if problem:
+            self._set_aside(problem)
+        self.db = self._connect()
         migrate(self.db)
         self._vectors: faiss.IndexIDMap2 | None = None
         self._hnsw: faiss.IndexIDMap2 | None = None
 
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.root / DB_FILE, isolation_level=None, timeout=30)
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
+
+    def _check(self, verify: bool) -> str | None:
+        """What is wrong with index.db, or None; SQLite's quick_check only when the file changed unseen."""
+        path = self.root / DB_FILE
+        if not path.exists():
+            return None
+        problem = _sqlite_header_problem(path)
+        if problem:
+            return problem
+        if path.stat().st_size == 0:
+            return "index.db is empty but vectors.faiss is not" if (self.root / VECTORS_FILE).exists() else None
+        try:
+            if not verify and Health.model_validate_json((self.root / HEALTH_FILE).read_text()) == Health.of(self.root):
+                return None
+        except (OSError, ValueError):
+            pass  # no record of a clean close: check
+        try:
+            db = sqlite3.connect(path, timeout=30)
+            try:
+                result = [row[0] for row in db.execute("PRAGMA quick_check")]
+            finally:
+                db.close()
+        except sqlite3.DatabaseError as exc:
+            return f"index.db: {exc}"
+        return None if result == ["ok"] else f"index.db: {'; '.join(result[:3])}"
+
+    def _set_aside(self, problem: str) -> None:
+        """Keep the damaged database for inspection; drop the vectors, whose chunk ids meant rows of it."""
+        damaged = self.root / f"{DB_FILE}.damaged"
+        os.replace(self.root / DB_FILE, damaged)
+        for name in (f"{DB_FILE}-wal", f"{DB_FILE}-shm", VECTORS_FILE, HNSW_FILE, HEALTH_FILE):
+            (self.root / name).unlink(missing_ok=True)
+        self.notes.append(f"{problem}: moved to {damaged}; its documents are indexed again")
+
     def close(self) -> None:
+        """Close, and record index.db as cleanly closed (it was checked on open)."""
         self.db.close()
+        try:
+            tmp = self.root / f"{HEALTH_FILE}.{os.getpid()}.tmp"
+            tmp.write_text(Health.of(self.root).model_dump_json(), encoding="utf-8")
+            os.replace(tmp, self.root / HEALTH_FILE)
+        except OSError:
+            pass  # a read-only index is checked again next time, nothing worse
 
     # -- model -------------------------------------------------------------------------------
 
@@ -255,15 +393,32 @@ class Store:
     @property
     def vectors(self) -> faiss.IndexIDMap2:
         if self._vectors is None:
-            path = self.root / VECTORS_FILE
-            if path.exists():
-                self._vectors = faiss.read_index(str(path))
-            else:
-                recorded = self.model()
-                if recorded is None:
-                    raise DqaError(f"no index at {self.root}; run `dqa index PATH --index {self.root}` first")
-                self._vectors = faiss.IndexIDMap2(faiss.IndexFlatIP(recorded[1]))
+            self._vectors = self._load_vectors()
         return self._vectors
+
+    def _load_vectors(self) -> faiss.IndexIDMap2:
+        """The vector file, or an empty index when it is missing or unusable (`repair` fills it from the chunks)."""
+        recorded = self.model()
+        if recorded is None:
+            raise DqaError(f"no index at {self.root}; run `dqa index PATH --index {self.root}` first")
+        empty = faiss.IndexIDMap2(faiss.IndexFlatIP(recorded[1]))
+        path = self.root / VECTORS_FILE
+        has_chunks = self.db.execute("SELECT 1 FROM chunks LIMIT 1").fetchone() is not None
+        if not path.exists():
+            if has_chunks:
+                self.notes.append(f"{VECTORS_FILE} is missing: the passages' vectors are computed again")
+            return empty
+        try:
+            loaded = faiss.read_index(str(path))
+        except RuntimeError:
+            self.notes.append(f"{VECTORS_FILE} is damaged (unreadable): the passages' vectors are computed again")
+            return empty
+        if not isinstance(loaded, faiss.IndexIDMap2) or loaded.d != recorded[1]:
+            self.notes.append(
+                f"{VECTORS_FILE} does not hold {recorded[1]}-dimensional vectors by chunk id: they are computed again"
+            )
+            return empty
+        return loaded
 
     def vector_ids(self) -> set[int]:
         return set(faiss.vector_to_array(self.vectors.id_map).tolist())
@@ -307,14 +462,17 @@ class Store:
             return flat
         if self._hnsw is None:
             path = self.root / HNSW_FILE
-            loaded = faiss.read_index(str(path)) if path.exists() else None
+            try:
+                loaded = faiss.read_index(str(path)) if path.exists() else None
+            except RuntimeError:
+                loaded = None  # a damaged graph is built again from the exact index
             self._hnsw = loaded if loaded is not None and loaded.ntotal == flat.ntotal else build_hnsw(flat)
         return self._hnsw
 
     # -- consistency ---------------------------------------------------------------------------
 
     def repair(self, encode: Callable[[list[str]], np.ndarray]) -> tuple[int, int]:
-        """Make vectors and chunks agree after a crash; returns (re-embedded, removed) counts."""
+        """Make vectors and chunks agree after a crash or damage; returns (re-embedded, removed) counts."""
         chunk_ids = self.chunk_ids()
         vector_ids = self.vector_ids()
         orphans = sorted(vector_ids - chunk_ids)
@@ -325,6 +483,10 @@ class Store:
             self._add_vectors(missing, encode([texts[i].text for i in missing]))
         if orphans or missing:
             self.save_vectors()
+            self.notes.append(
+                f"vectors repaired: {len(missing)} computed for passages without one, {len(orphans)} without a "
+                "passage removed"
+            )
         return len(missing), len(orphans)
 
 

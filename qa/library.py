@@ -57,10 +57,10 @@ class Library:
         index_dir = Path(index_dir) if index_dir else default_index_dir(paths)
         skipped = index_paths(list(paths), index_dir, model, on_file).failed if paths else []
         searcher = Searcher(index_dir)
-        wanted = [Path(p).resolve() for p in paths]
+        wanted = [Path(os.path.abspath(p)) for p in paths]  # as index/ stores them: a linked report keeps its path
         ids = [
             row["id"] for row in searcher.store.documents()
-            if not wanted or any(_inside(Path(row["path"]).resolve(), w) for w in wanted)
+            if not wanted or any(_inside(Path(row["path"]), w) for w in wanted)
         ]  # fmt: skip
         if not ids:
             raise DqaError(f"no readable documents in {', '.join(map(str, paths)) or index_dir}")
