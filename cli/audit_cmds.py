@@ -11,9 +11,12 @@ import click
 
 from audit import Finding, at_least, audit_document
 from cli import cli
-from cli.corpus_cmds import each_document
+from cli.corpus_cmds import for_each_document
+from cli.output import check_out, echo, say
 from corpus.errors import DqaError
 from corpus.facts import document_facts
+from corpus.model import Document
+from qa.batch import csv_cell, written_whole
 
 FORMATS = (".jsonl", ".md", ".csv")
 COLUMNS = ("doc", "kind", "severity", "message", "expected", "found", "pages", "quotes")
@@ -36,53 +39,60 @@ def audit(paths: tuple[str, ...], out: str | None, min_severity: str) -> None:
     """
     if out and Path(out).suffix.lower() not in FORMATS:
         raise DqaError(f"--out must end in {', '.join(FORMATS)}, not {Path(out).suffix or 'nothing'}: {out}")
+    if out:
+        check_out(Path(out), FORMATS, paths, None)
     findings: list[Finding] = []
+
+    def audit_one(doc: Document) -> None:
+        found = at_least(audit_document(doc, document_facts(doc)), min_severity)
+        findings.extend(found)
+        if not out:
+            _print(doc.name, found)
+
     try:
-        for doc in each_document(paths):
-            found = at_least(audit_document(doc, document_facts(doc)), min_severity)
-            findings.extend(found)
-            if not out:
-                _print(doc.name, found)
+        for_each_document(paths, audit_one)
     finally:
         if out:
             _write(Path(out), findings)
-            click.echo(f"{len(findings)} finding(s) written to {out}", err=True)
+            say(f"{len(findings)} finding(s) written to {out}")
 
 
 def _print(name: str, findings: list[Finding]) -> None:
-    click.echo(f"{name}: {len(findings)} finding(s)")
+    echo(f"{name}: {len(findings)} finding(s)")
     for f in findings:
         pages = ",".join(str(e.page) for e in f.evidence)
-        click.echo(f"  [{f.severity}] {f.kind} (p{pages or '-'}): {f.message}")
+        echo(f"  [{f.severity}] {f.kind} (p{pages or '-'}): {f.message}")
         for e in f.evidence:
-            click.echo(f"      p{e.page}: {e.quote}")
+            echo(f"      p{e.page}: {e.quote}")
 
 
 def _write(path: Path, findings: list[Finding]) -> None:
+    """The whole file or, if writing fails, the old one (written_whole)."""
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
         text = "".join(json.dumps(f.model_dump(), ensure_ascii=False) + "\n" for f in findings)
-        path.write_text(text, encoding="utf-8")
+        encoding = "utf-8"
     elif suffix == ".csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(COLUMNS)
         for f in findings:
-            writer.writerow(
-                [
-                    f.doc,
-                    f.kind,
-                    f.severity,
-                    f.message,
-                    f.expected or "",
-                    f.found or "",
-                    ";".join(str(e.page) for e in f.evidence),
-                    " || ".join(e.quote for e in f.evidence),
-                ]
-            )
-        path.write_text(buffer.getvalue(), encoding="utf-8-sig")  # BOM: Excel opens it as UTF-8
+            row = [
+                f.doc,
+                f.kind,
+                f.severity,
+                f.message,
+                f.expected or "",
+                f.found or "",
+                ";".join(str(e.page) for e in f.evidence),
+                " || ".join(e.quote for e in f.evidence),
+            ]
+            writer.writerow([csv_cell(v) for v in row])
+        text, encoding = buffer.getvalue(), "utf-8-sig"  # BOM: Excel opens it as UTF-8
     else:
-        path.write_text(_markdown(findings), encoding="utf-8")
+        text, encoding = _markdown(findings), "utf-8"
+    with written_whole(path) as tmp:
+        tmp.write_text(text, encoding=encoding)
 
 
 def _markdown(findings: list[Finding]) -> str:

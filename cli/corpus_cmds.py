@@ -4,49 +4,55 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
+from collections.abc import Callable
 
 import click
 from rich.console import Console
 from rich.table import Table as RichTable
+from rich.text import Text
 
 from cli import cli
+from cli.output import plain, say
 from corpus.cache import load_document
-from corpus.errors import DqaError
+from corpus.errors import DqaError, visible
 from corpus.facts import document_facts
 from corpus.model import Document, Fact, Table
-from corpus.reader import supported_files
+from corpus.reader import corpus_files
 
 
-def expand_paths(paths: tuple[str, ...]) -> list[Path]:
-    """Files as given; directories walked for supported files, in a stable order."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(supported_files(p))
-        else:
-            out.append(p)
-    return out
-
-
-def each_document(paths: tuple[str, ...]):
-    """Yield parsed documents; report bad files on stderr and fail at the end, after the rest."""
-    failures: list[str] = []
-    for path in expand_paths(paths):
-        try:
-            doc = load_document(path)
-        except DqaError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            failures.append(str(exc))
-            continue
-        for warning in doc.warnings:
-            click.echo(f"Warning: {path}: {warning}", err=True)
-        yield doc
+def for_each_document(paths: tuple[str, ...], work: Callable[[Document], None]) -> None:
+    """Run `work` on every report of the paths. A file that fails, to read or in `work`, is named on stderr
+    in one line and the rest go on; the run then ends with the list of failures and exit code 1."""
+    found = corpus_files(paths)
+    failures = [f"{path}: {reason}" for path, reason in found.refused]
+    for line in failures:
+        say(f"Error: {line}")
+    for path in found.files:
+        failure = _attempt(path, work)
+        if failure:
+            say(f"Error: {failure}")
+            failures.append(failure)
     if failures:
-        click.echo(f"{len(failures)} file(s) failed:", err=True)
+        say(f"{len(failures)} file(s) failed:")
         for failure in failures:
-            click.echo(f"  {failure}", err=True)
+            say(f"  {failure}")
         sys.exit(1)
+
+
+def _attempt(path: str, work: Callable[[Document], None]) -> str | None:
+    """None when `work` ran on the report; else the line saying why not."""
+    try:
+        doc = load_document(path)
+        for warning in doc.warnings:
+            say(f"Warning: {path}: {warning}")
+        work(doc)
+    except DqaError as exc:
+        return str(exc)
+    except BrokenPipeError:
+        raise
+    except Exception as exc:  # a bug on one report must not hide the others
+        return f"{path}: unexpected {type(exc).__name__}: {exc}"
+    return None
 
 
 def fact_record(doc: Document, fact: Fact) -> dict:
@@ -80,26 +86,30 @@ def facts(paths: tuple[str, ...], as_json: bool) -> None:
     Example: dqa facts samples/000_4730eaab2517dbc6.txt --json
     """
     console = Console(soft_wrap=True)
-    for doc in each_document(paths):
+
+    def show(doc: Document) -> None:
         found = document_facts(doc)
         if as_json:
             for fact in found:
                 click.echo(json.dumps(fact_record(doc, fact), ensure_ascii=False))
-            continue
-        grid = RichTable(title=f"{doc.name} — {doc.title} ({len(found)} facts)", expand=False)
+            return
+        grid = RichTable(title=plain(f"{doc.name} — {doc.title} ({len(found)} facts)"), expand=False)
         for name in ("page", "label", "period", "measure", "value", "unit", "yuan"):
             grid.add_column(name, overflow="fold")
         for f in found:
-            grid.add_row(
-                str(f.page),
+            cells = (
+                f.page,
                 f.label,
-                str(f.period or ""),
+                f.period or "",
                 f.measure,
                 f.printed,
                 f.unit or "",
-                "" if f.yuan is None else str(f.yuan),
+                "" if f.yuan is None else f.yuan,
             )
+            grid.add_row(*(plain(c) for c in cells))
         console.print(grid)
+
+    for_each_document(paths, show)
 
 
 @cli.command()
@@ -110,27 +120,35 @@ def parse(paths: tuple[str, ...]) -> None:
     Example: dqa parse samples/shpt_sfj_2026_budget.pdf
     """
     console = Console(soft_wrap=True)
-    for doc in each_document(paths):
-        console.print(
-            f"[bold]{doc.name}[/]  title={doc.title!r} department={doc.department!r} "
-            f"year={doc.year} kind={doc.kind} pages={len(doc.pages)}",
-            markup=True,
+
+    def show(doc: Document) -> None:
+        head = plain(doc.name, style="bold")
+        head.append(
+            visible(
+                f"  title={doc.title!r} department={doc.department!r} year={doc.year} kind={doc.kind} "
+                f"pages={len(doc.pages)}"
+            )
         )
+        console.print(head, highlight=False)
         for page in doc.pages:
             console.rule(f"page {page.number}")
             for block in page.blocks:
                 if isinstance(block, Table):
                     console.print(_grid(block))
-                else:
-                    path = " › ".join(block.heading_path)
-                    console.print(f"[dim]{path}[/]\n{block.text}" if path else block.text, markup=True, highlight=False)
+                    continue
+                path = " › ".join(block.heading_path)
+                line = plain(path + "\n", style="dim") if path else Text()
+                line.append(visible(block.text))
+                console.print(line, highlight=False)
+
+    for_each_document(paths, show)
 
 
 def _grid(table: Table) -> RichTable:
-    title = f"{table.id}: {table.title or '(untitled)'}  [单位：{table.unit or '?'}]  pages {table.pages}"
+    title = plain(f"{table.id}: {table.title or '(untitled)'}  [单位：{table.unit or '?'}]  pages {table.pages}")
     grid = RichTable(title=title, show_header=False, show_lines=True)
     for _ in range(table.n_cols):
         grid.add_column(overflow="fold")
     for i, row in enumerate(table.grid()):
-        grid.add_row(*row, style="bold" if i < len(table.header_rows) else None)
+        grid.add_row(*(plain(cell) for cell in row), style="bold" if i < len(table.header_rows) else None)
     return grid

@@ -16,10 +16,12 @@ from pathlib import Path
 import click
 
 from cli import cli
+from cli.output import check_out
 from cli.progress import open_library
 from corpus.errors import DqaError
 from corpus.model import Document, Fact
-from qa.library import Library
+from qa.batch import csv_cell, written_whole, xlsx_row
+from qa.library import Library, default_index_dir
 
 COLUMNS = (
     "doc", "department", "year", "kind", "label", "label_path", "subject", "code", "period", "measure", "value",
@@ -74,29 +76,30 @@ def fact_rows(library: Library) -> Iterator[dict[str, str | int | None]]:
 
 
 def write_csv(rows: Iterator[dict], out: Path) -> int:
-    """UTF-8 with BOM, so Excel opens the Chinese text correctly."""
+    """UTF-8 with BOM, so Excel opens the Chinese text correctly; formula-like text escaped (csv_cell)."""
     n = 0
-    with out.open("w", encoding="utf-8-sig", newline="") as fh:
+    with written_whole(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=COLUMNS)
         writer.writeheader()
         for row in rows:
-            writer.writerow(row)
+            writer.writerow({c: csv_cell(v) for c, v in row.items()})
             n += 1
     return n
 
 
 def write_xlsx(rows: Iterator[dict], out: Path) -> int:
-    """value and yuan as text cells, so Excel never rounds an amount to a float."""
+    """value and yuan as text cells, so Excel never rounds an amount to a float; no string is a formula."""
     from openpyxl import Workbook
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("facts")
-    sheet.append(list(COLUMNS))
     n = 0
-    for row in rows:
-        sheet.append([row[c] for c in COLUMNS])
-        n += 1
-    book.save(out)
+    with written_whole(out) as tmp:  # the rows stream to a temporary file as they are added: that can fail too
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("facts")
+        sheet.append(list(COLUMNS))
+        for row in rows:
+            sheet.append(xlsx_row(sheet, [row[c] for c in COLUMNS]))
+            n += 1
+        book.save(tmp)
     return n
 
 
@@ -112,7 +115,14 @@ def write_sqlite(rows: Iterator[dict], out: Path) -> int:
         "start": "INTEGER",
         "end": "INTEGER",
     }
-    out.unlink(missing_ok=True)
+    with written_whole(out) as tmp:
+        try:
+            return _write_sqlite(rows, tmp, types)
+        except sqlite3.Error as exc:  # disk full, mostly
+            raise DqaError(f"cannot be written ({exc})", out) from None
+
+
+def _write_sqlite(rows: Iterator[dict], out: Path, types: dict[str, str]) -> int:
     db = sqlite3.connect(out)
     try:
         columns = ", ".join(f'"{c}" {types.get(c, "TEXT")}' for c in COLUMNS)
@@ -156,8 +166,7 @@ def export_facts(corpus: tuple[str, ...], index_dir: str | None, out: Path) -> N
     Example: dqa export facts --corpus samples --out facts.xlsx
     """
     suffix = out.suffix.lower()
-    if suffix not in FORMATS:
-        raise DqaError(f"{out}: unsupported output format {suffix or '(none)'} (use {', '.join(FORMATS)})")
+    check_out(out, FORMATS, corpus, Path(index_dir) if index_dir else default_index_dir(corpus))
     library = open_library(corpus, index_dir)
     writer = {".csv": write_csv, ".xlsx": write_xlsx}.get(suffix, write_sqlite)
     n = writer(fact_rows(library), out)

@@ -8,7 +8,7 @@ import sys
 import click
 
 from cli import cli
-from corpus.errors import DqaError
+from cli.output import echo, say
 
 INDEX_OPTION = click.option(
     "--index", "index_dir", default=".dqa", envvar="DQA_INDEX", show_default=True,
@@ -29,14 +29,17 @@ def index(paths: tuple[str, ...], index_dir: str, model: str | None) -> None:
     from cli.progress import build_index
 
     report = build_index(paths, index_dir, model)
-    click.echo(
+    say(
         f"{len(report.added)} indexed, {report.unchanged} unchanged, {len(report.removed)} removed, "
-        f"{len(report.failed)} failed ({index_dir})",
-        err=True,
+        f"{len(report.failed)} failed ({index_dir})"
     )
+    for link, target in report.links:
+        say(f"  linked from outside the corpus: {link} → {target}")
     if report.failed:
-        lines = "\n".join(f"  {path}: {reason}" for path, reason in report.failed)
-        raise DqaError(f"{len(report.failed)} file(s) could not be indexed:\n{lines}")
+        say(f"{len(report.failed)} file(s) could not be indexed:")
+        for path, reason in report.failed:
+            say(f"  {path}: {reason}")
+        sys.exit(1)
 
 
 @cli.command()
@@ -63,13 +66,15 @@ def search(
         hits = searcher.search(query, k, Filters(doc=doc, department=department, year=year, kind=kind))
     finally:
         searcher.close()
+    for note in searcher.store.notes:
+        say(f"Note: {note}")
     for rank, hit in enumerate(hits, start=1):
         if as_json:
             record = {"doc": hit.doc_name, "page": hit.page, "text": hit.chunk.text, "score": round(hit.score, 6),
                       "source": hit.chunk.source}  # fmt: skip
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
-            click.echo(f"{rank}. {hit.doc_name} p.{hit.page} [{hit.chunk.source}]\n   {hit.chunk.text}\n")
+            echo(f"{rank}. {hit.doc_name} p.{hit.page} [{hit.chunk.source}]\n   {hit.chunk.text}\n")
 
 
 if __name__ == "__main__":  # `python -m cli.index_cmds …` works without the other command groups

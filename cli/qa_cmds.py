@@ -11,8 +11,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 import qa
 from cli import cli
+from cli.output import check_out, plain, say
 from cli.progress import open_library
-from qa.batch import SYMBOL, Writer, read_questions
+from qa.batch import OUTPUTS, SYMBOL, Writer, read_questions
+from qa.library import default_index_dir
 from qa.question import Question
 from qa.record import Record
 
@@ -33,26 +35,26 @@ _model = click.option("--model", help="Embedding model for a new index (default:
 
 
 def print_record(record: Record, console: Console) -> None:
-    """Answer, numbered citations, alternatives and checks, as plain readable lines."""
+    """Answer, numbered citations, alternatives and checks, as plain readable lines (never markup)."""
+
+    def line(text: str, style: str = "") -> None:
+        console.print(plain(text, style), highlight=False)
+
     if record.status == "error":
-        console.print(f"Error: {record.error}", style="red", highlight=False)
+        line(f"Error: {record.error}", "red")
         return
-    console.print(record.answer.text if record.answer else "", highlight=False)
+    line(record.answer.text if record.answer else "")
     for row in record.table:
         where = f"  ({row.doc}, page {row.citation.page})" if row.citation else ""
-        console.print(f"  {row.label}: {row.shown()}{where}", highlight=False, markup=False)
+        line(f"  {row.label}: {row.shown()}{where}")
     for n, cite in enumerate(record.citations, start=1):
         where = f"{cite.doc}, page {cite.page}" + (f", table {cite.table} row {cite.row}" if cite.table else "")
-        console.print(f"  [{n}] {where}: “{cite.quote}”", highlight=False, markup=False)
+        line(f"  [{n}] {where}: “{cite.quote}”")
     for alt in record.alternatives:
         cite = alt.citations[0] if alt.citations else None
-        console.print(
-            f"  alternative: {alt.text}" + (f" (page {cite.page})" if cite else ""), highlight=False, markup=False
-        )
+        line(f"  alternative: {alt.text}" + (f" (page {cite.page})" if cite else ""))
     for check in record.checks:
-        console.print(
-            f"  {SYMBOL[check.status]} {check.status} ({check.kind}): {check.detail}", highlight=False, markup=False
-        )
+        line(f"  {SYMBOL[check.status]} {check.status} ({check.kind}): {check.detail}")
 
 
 @cli.command()
@@ -75,7 +77,7 @@ def ask(
         click.echo(record.model_dump_json())
     else:
         print_record(record, Console(soft_wrap=True))
-    if record.status == "error":
+    if record.status == "error" or library.skipped:
         sys.exit(1)
 
 
@@ -101,10 +103,13 @@ def ask(
 def batch(questions: Path, corpus: tuple[str, ...], index_dir: str | None, model: str | None, out: Path | None) -> None:
     """Answer every question of a file (.jsonl, .csv, .txt, .xlsx), writing results as they come.
 
+    Exits 1 when any question ended in an error (or a report could not be read), else 0; not found is no error.
+
     Example: dqa batch questions.jsonl --corpus samples --out results.csv
     """
     items = list(read_questions(questions))
     out = out or questions.with_name(questions.stem + ".results.jsonl")
+    check_out(out, OUTPUTS, [questions, *corpus], Path(index_dir) if index_dir else default_index_dir(corpus))
     library = open_library(corpus, index_dir, model)
     writer = Writer(out)
     counts = {"answered": 0, "not_found": 0, "error": 0}
@@ -129,14 +134,15 @@ def batch(questions: Path, corpus: tuple[str, ...], index_dir: str | None, model
                 progress.advance(task)
     except KeyboardInterrupt:
         writer.close()
-        click.echo(f"Interrupted: {len(writer.records)} result(s) kept in {out}", err=True)
+        say(f"Interrupted: {len(writer.records)} result(s) kept in {out}")
         sys.exit(130)
     writer.close()
-    click.echo(
+    say(
         f"{len(items)} question(s): {counts['answered']} answered, {counts['not_found']} not found, "
-        f"{counts['error']} error(s) → {out}",
-        err=True,
+        f"{counts['error']} error(s) → {out}"
     )
+    if library.skipped or counts["error"]:
+        sys.exit(1)
 
 
 @cli.command()

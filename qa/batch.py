@@ -5,21 +5,27 @@ without BOM), .txt (one question per line), .xlsx (same columns as csv).
 Outputs by extension: .jsonl, .csv (UTF-8 with BOM for Excel), .xlsx, .md.
 Every record is written as soon as it exists, so an interrupted batch keeps
 what it answered (.xlsx is rewritten every few records, the others per record).
+A failed write (disk full) cuts the file back to its last whole record; .xlsx is
+written to a temporary file and renamed into place (`written_whole`). Spreadsheet
+cells never run what a document or a question says (`csv_cell`, `xlsx_row`).
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePath
-from typing import TextIO
+from typing import BinaryIO
 
 from pydantic import BaseModel
 
-from corpus.errors import DqaError
+from corpus.errors import DqaError, visible
 from qa.record import Record
 
 INPUTS = (".jsonl", ".csv", ".txt", ".xlsx")
@@ -141,7 +147,11 @@ def _check_docs(items: Iterator[Item]) -> Iterator[Item]:
 
 
 class Writer:
-    """Writes records in input order as they come; `close` finishes the file."""
+    """Writes records in input order as they come; `close` finishes the file.
+
+    A write that fails (disk full) truncates the file back to the last whole record and raises a DqaError
+    saying how many were kept.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -149,28 +159,47 @@ class Writer:
         if self.suffix not in OUTPUTS:
             raise DqaError(f"unsupported result file '{self.suffix}' (use {', '.join(OUTPUTS)})", path)
         self.records: list[Record] = []
-        self._file: TextIO | None = None
+        self._file: BinaryIO | None = None
+        self._whole = 0  # bytes of the file that hold whole records
         if self.suffix in (".jsonl", ".csv", ".md"):
-            self._file = path.open("w", encoding="utf-8-sig" if self.suffix == ".csv" else "utf-8", newline="")
-            if self.suffix == ".csv":
-                self._csv = csv.writer(self._file)
-                self._csv.writerow(CSV_COLUMNS)
-            elif self.suffix == ".md":
-                self._file.write("# dqa batch results\n\n")
-            self._file.flush()
+            try:
+                self._file = path.open("wb", buffering=0)
+            except OSError as exc:
+                raise DqaError(f"cannot be written ({exc.strerror or exc})", path) from None
+            head = {".csv": "\ufeff" + _csv_line(CSV_COLUMNS), ".md": "# dqa batch results\n\n"}.get(self.suffix, "")
+            self._append(head)
 
     def write(self, record: Record) -> None:
         self.records.append(record)
         if self.suffix == ".jsonl":
-            self._file.write(record.model_dump_json() + "\n")  # type: ignore[union-attr]
+            self._append(record.model_dump_json() + "\n")
         elif self.suffix == ".csv":
-            self._csv.writerow(csv_row(record))
+            self._append(_csv_line([csv_cell(v) for v in csv_row(record)]))
         elif self.suffix == ".md":
-            self._file.write(markdown(record) + "\n")  # type: ignore[union-attr]
+            self._append(markdown(record) + "\n")
         elif len(self.records) % XLSX_SAVE_EVERY == 0:
             self._save_xlsx()
-        if self._file:
-            self._file.flush()
+
+    def _append(self, text: str) -> None:
+        """Write all of `text` or, on failure, none of it."""
+        assert self._file is not None
+        data = memoryview(text.encode("utf-8"))
+        try:
+            while data:  # a raw write may take only part
+                written = self._file.write(data)
+                if not written:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                data = data[written:]
+            self._whole = self._file.tell()
+        except OSError as exc:
+            try:
+                os.ftruncate(self._file.fileno(), self._whole)
+            except OSError:
+                pass  # not a regular file: nothing to cut back
+            kept = max(len(self.records) - 1, 0)
+            raise DqaError(
+                f"cannot be written ({exc.strerror or exc}); {kept} whole result(s) kept", self.path
+            ) from None
 
     def close(self) -> None:
         if self._file:
@@ -181,15 +210,64 @@ class Writer:
     def _save_xlsx(self) -> None:
         import openpyxl
 
-        book = openpyxl.Workbook()
-        sheet = book.active
-        sheet.title = "answers"
-        sheet.append(CSV_COLUMNS)
-        for record in self.records:
-            sheet.append(csv_row(record))
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        book.save(tmp)
-        os.replace(tmp, self.path)
+        with written_whole(self.path) as tmp:
+            book = openpyxl.Workbook()
+            sheet = book.active
+            sheet.title = "answers"
+            sheet.append(CSV_COLUMNS)
+            for record in self.records:
+                sheet.append(xlsx_row(sheet, csv_row(record)))
+            book.save(tmp)
+
+
+def _csv_line(values: list) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow(values)
+    return buffer.getvalue()
+
+
+@contextmanager
+def written_whole(path: Path) -> Iterator[Path]:
+    """A temporary file beside `path` to write, renamed over it only when all was written: a failure leaves the
+    old file (or none), never half of one, and is a DqaError naming the file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except DqaError:
+        raise
+    except Exception as exc:  # OSError, or what a writer library makes of it (lxml: SerialisationError IO_EFBIG)
+        raise DqaError(f"cannot be written ({getattr(exc, 'strerror', None) or exc})", path) from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# A spreadsheet runs a cell that starts with one of these; a plain number such as -12.5 is only a number.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell no spreadsheet runs: text that starts like a formula gets the usual apostrophe prefix."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def xlsx_row(sheet, values: list) -> list:  # type: ignore[no-untyped-def]
+    """An .xlsx row in which every string is a text cell (never a formula), control characters made visible
+    (the format cannot hold them)."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cells = []
+    for value in values:
+        if isinstance(value, str):
+            value = visible(value)
+        cell = WriteOnlyCell(sheet, value=value)
+        if isinstance(value, str):
+            cell.data_type = "s"
+        cells.append(cell)
+    return cells
 
 
 def csv_row(record: Record) -> list:
