@@ -64,6 +64,7 @@ from widgets.messages import (
     ScopeChosen,
     StatusNote,
 )
+from widgets.page_image import ImageMode
 
 SAMPLES = "samples"
 
@@ -108,6 +109,7 @@ class DqaApp(App[None]):
         Binding("[", "answer(-1)", "Previous answer", show=False),
         Binding("]", "answer(1)", "Next answer", show=False),
         Binding("c", "copy_citation", "Copy citation", show=False),
+        Binding("p", "toggle_page", "Printed page", show=False),
         Binding("ctrl+s", "export_markdown", "Export .md", show=False),
     ]
 
@@ -117,8 +119,12 @@ class DqaApp(App[None]):
         index_dir: str | None = None,
         library: Library | None = None,
         export_dir: str | Path | None = None,
+        image_mode: ImageMode = "auto",
     ) -> None:
+        """`image_mode`: how the printed page is drawn, "auto" (Kitty, Sixel or half-block cells, whatever the
+        terminal has) or "halfcell" (always half-block cells: the snapshots)."""
         super().__init__()
+        self.image_mode: ImageMode = image_mode
         if isinstance(corpus, str | Path):
             corpus = [str(corpus)]
         self.corpus = [str(p) for p in corpus] if corpus else [str(default_corpus())]
@@ -146,7 +152,7 @@ class DqaApp(App[None]):
                     yield ReportList(id="report-list")
                 with TabPane("Audit", id="audit"):
                     yield AuditPane(id="audit-pane")
-            yield SourcePane(id="source")
+            yield SourcePane(self.image_mode, id="source")
         with Horizontal(id="statusbar"):
             yield Label("", id="status")
             yield ProgressBar(id="progress", show_eta=False)
@@ -259,8 +265,14 @@ class DqaApp(App[None]):
         self.records.append(message.record)
         self.previous = message.question
         message.exchange.show_record(message.record)
-        transcript = self.query_one("#transcript", VerticalScroll)  # the answer's first line stays in view
-        self.call_after_refresh(transcript.scroll_to_widget, message.exchange, animate=False, top=True)
+        self._scroll_to_question(message.exchange, again=True)
+
+    def _scroll_to_question(self, exchange: Exchange, again: bool = False) -> None:
+        """The answer's first line stays in view; once more after the next layout (a chart or table sizes late)."""
+        transcript = self.query_one("#transcript", VerticalScroll)
+        self.call_after_refresh(transcript.scroll_to_widget, exchange, animate=False, top=True)
+        if again:
+            self.call_after_refresh(self._scroll_to_question, exchange)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures and cancellations reach the user."""
@@ -274,6 +286,8 @@ class DqaApp(App[None]):
             self.query_one("#progress", ProgressBar).remove_class("-active")
             self.set_status(f"Could not open {self._corpus_label()}: {error}")
             self.notify(error, title="Could not open the corpus", severity="error")
+        elif worker.group == "page-image" and error:
+            self.notify(error, title="Could not draw the page", severity="warning")
         elif worker.group == "audit" and error:
             self.query_one("#audit-pane", AuditPane).show_status(f"✗ audit failed: {error}")
 
@@ -319,6 +333,13 @@ class DqaApp(App[None]):
             return focused.cited
         pane = self.query_one("#source", SourcePane)
         return pane.citation if self.query_one("#main").has_class("source-open") else None
+
+    def action_toggle_page(self) -> None:
+        """The source pane's printed page on or off (p)."""
+        if not self.query_one("#main").has_class("source-open"):
+            self.notify("Open a citation first (Enter on it); p then shows its page as printed.", severity="warning")
+            return
+        self.query_one("#source", SourcePane).toggle_image()
 
     def action_copy_citation(self) -> None:
         cite = self.focused_citation()
@@ -372,6 +393,7 @@ class DqaApp(App[None]):
             self.notify(f"page {cite.page} is not in {doc.name}", severity="warning")
             return
         pane.show_related(cite, related)
+        pane.refresh_image()
         self._clear_note()
         main = self.query_one("#main")
         if not main.has_class("source-open"):

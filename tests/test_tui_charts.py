@@ -122,7 +122,9 @@ async def test_markdown_export_has_the_chart_png(two_years: list, tmp_path: Path
 
 async def _ranking(pilot: Pilot) -> None:
     await ask(pilot, RANK_RECEPTION)
-    await pilot.pause()
+    for _ in range(4):  # the scroll to the answer's question runs after the layouts that size the chart
+        await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])

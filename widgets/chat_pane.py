@@ -37,7 +37,8 @@ class ChatPane(Vertical):
     def add_exchange(self, exchange: Exchange) -> None:
         transcript = self.query_one("#transcript", VerticalScroll)
         transcript.mount(exchange)
-        transcript.scroll_end(animate=False)
+        # the new question at the top, as when its answer arrives (the same place: no race between the two)
+        self.call_after_refresh(transcript.scroll_to_widget, exchange, animate=False, top=True)
 
     @property
     def exchanges(self) -> list[Exchange]:

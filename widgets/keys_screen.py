@@ -20,6 +20,7 @@ KEYS = [
     ("↑ / ↓", "move between an answer's table rows and citations"),
     ("Enter or click", "open the focused citation, statement, comparison row or finding beside the chat"),
     ("c", "copy the citation in focus (body, report, page, table cell, quote, value) to the clipboard"),
+    ("p", "the cited page as printed (the number boxed) or back to its text or table (source open)"),
     ("Esc", "cancel the question being answered; else close the source"),
     ("F2 / F3", "Chat / Reports"),
     ("F4", "audit the report in view (highlighted in Reports, or of the citation in focus) and list the findings"),

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import DataTable, Label, Static
@@ -15,13 +15,19 @@ from corpus.model import Document, Page, Table
 from qa.record import Citation
 from widgets.citation_link import CitationLink
 from widgets.format import citation_label, cited_span, doc_line, split_page
+from widgets.page_image import ImageMode, PageImage
+from widgets.page_render import box_fraction, cited_box, printed_page, render_page
 
 
 class SourcePane(Vertical):
-    """The cited page (quote and number highlighted) or table (cursor on the cited cell)."""
+    """The cited page (quote and number highlighted) or table (cursor on the cited cell); `toggle_image` shows
+    the page as printed instead, the cited number boxed."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, image_mode: ImageMode = "auto", **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.image_mode = image_mode
+        self.doc: Document | None = None
+        self.page_number = 0
         self.highlighted = ""  # the cited number as it is printed on the page (for tests and screen readers)
         self.cited_text: Text | None = None
         self.table: Table | None = None
@@ -36,12 +42,14 @@ class SourcePane(Vertical):
         with Vertical(id="table-view"):
             yield Static("", id="cell-caption")
             yield DataTable(id="source-table", cursor_type="cell", zebra_stripes=True, show_header=False)
+        yield PageImage(self.image_mode, id="image-view")
         yield Label("Other statements", id="related-title")
         yield VerticalScroll(id="related")
 
     def show_page(self, doc: Document, page: Page, cite: Citation) -> None:
         self.table = None
         self.citation = cite
+        self.doc, self.page_number = doc, page.number
         self.set_class(False, "table-mode")
         self.query_one("#source-title", Static).update(
             Text.assemble((f"{doc.name} · page {page.number}", "bold"), (f"\n{doc_line(doc)}", "dim"))
@@ -77,6 +85,7 @@ class SourcePane(Vertical):
     def show_table(self, doc: Document, table: Table, cite: Citation) -> None:
         self.table = table
         self.citation = cite
+        self.doc, self.page_number = doc, cite.page
         self.cited_text = None
         self.set_class(True, "table-mode")
         unit = f" · unit: {table.unit}" if table.unit else ""
@@ -103,6 +112,38 @@ class SourcePane(Vertical):
         data.fixed_rows = header_count
         data.fixed_columns = 1 if table.n_cols > 2 else 0
         return grid
+
+    # -- the page as printed
+
+    @property
+    def showing_image(self) -> bool:
+        return self.has_class("image-mode")
+
+    def toggle_image(self) -> None:
+        """Between the extracted text (or table) and the printed page."""
+        self.set_class(not self.showing_image, "image-mode")
+        if self.showing_image:
+            self.refresh_image()
+
+    def refresh_image(self) -> None:
+        """Render the shown citation's page (in a thread worker) when the printed page is on."""
+        if not self.showing_image or self.doc is None or self.citation is None:
+            return
+        pdf = printed_page(self.doc)
+        view = self.query_one("#image-view", PageImage)
+        if pdf is None:
+            view.show(None, f"{self.doc.name} has no printed page to show (not a PDF, or moved). p: back to the text")
+            return
+        view.show(view.image, f"rendering page {self.page_number}…")
+        self._draw_page(pdf, self.page_number, self.citation, self.table)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="page-image")
+    def _draw_page(self, pdf: Any, page: int, cite: Citation, table: Table | None) -> None:
+        box = cited_box(pdf, page, cite, table)
+        image = render_page(pdf, page, box)
+        where = "the cited number is boxed in red" if box else "the number's place was not found on the page"
+        note = f"page {page} as printed; {where} · p: back to the text"
+        self.app.call_from_thread(self.query_one("#image-view", PageImage).show, image, note, box_fraction(image, box))
 
     def show_related(self, current: Citation, related: Sequence[tuple[str, Citation]]) -> None:
         box = self.query_one("#related", VerticalScroll)
