@@ -73,13 +73,12 @@ class Library:
         return library
 
     def find(self, name: str | None) -> list[str]:
-        """Document ids whose file name (or path ending) matches `name`; all when name is None."""
+        """Document ids whose file name (or path ending) matches `name`; all when name is None. A name matches whole
+        path parts only: "2019年度部门预算公开.pdf" is not "江苏省高级人民法院2019年度部门预算公开.pdf"."""
         if not name:
             return list(self.documents)
-        return [
-            d.id for d in self.documents.values()
-            if d.name == name or d.path.endswith(name) or Path(name).name == d.name
-        ]  # fmt: skip
+        wanted = Path(name).parts
+        return [d.id for d in self.documents.values() if Path(d.path).parts[-len(wanted) :] == wanted]
 
     def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None) -> list[Hit]:
         if self.retriever is None:

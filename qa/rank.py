@@ -52,6 +52,12 @@ def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Hit])
         ranked = _on_schema(library, q, target, doc_ids, passages)
         if ranked:
             return ranked
+        # named only in a heading the schema does not place ("信息化建设（项）… 年初预算为135.90万元"): words,
+        # but only figures whose label names the item
+        schema = load_schema()
+        names = [label_key(n) for i in target.items for n in _item_names(schema, i) if len(label_key(n)) >= 3]
+        found = _by_words(library, q, doc_ids, passages) if has_item(q) else []
+        return [c for c in found if any(n in label_key(c.fact.label) for n in names)]
     return _by_words(library, q, doc_ids, passages) if has_item(q) else []
 
 

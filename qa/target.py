@@ -17,7 +17,7 @@ from functools import cache
 
 from pydantic import BaseModel, Field
 
-from corpus.schema import Schema, label_key, load_schema
+from corpus.schema import Schema, label_key, load_bodies, load_schema
 from qa.question import Question
 
 # fund scope words a question can add to an item ("财政拨款安排的公务接待费"), as ids of corpus/schema SCOPES
@@ -32,7 +32,23 @@ _SCOPE_WORDS = {"财政拨款", "一般公共预算", "政府性基金", "国有
 _SCORE = re.compile(r"得分|评分|分数|\bscore|\brating", re.I)
 _MONEY = re.compile(r"元|钱|经费|金额|费用|资金|\bhow much\b|\byuan\b|\bspent\b|\bcost", re.I)
 _YEAR = re.compile(r"20\d{2}(?:年度|年(?![初末终底])|(?!年))")  # "2024年末结转和结余" keeps its 年末
-_MIN_NAME = 3  # a shorter Chinese name (货物, 工程, 车辆) names an item only when it is the whole question item
+_MIN_NAME = 3
+_ECONOMIC_WHOLES = {
+    "exp_basic",
+    "personnel",
+    "public_expense",
+}
+# words that make one named item a part of another ("基本支出中的差旅费", "hospitality within the 三公 budget") or,
+# the other way, say what a total includes ("including carry-overs")
+_PART_OF = re.compile(r"中的|中|其中|\b(?:within|in|of|under|out of)\b", re.I)
+_EXCLUDED = re.compile(
+    r"(?:不含|不包括|扣除|除去|除了)[^，,。；;)）]*"
+    r"|\b(?:excluding|leaving out|not including|without|except(?: for)?)\b[^,.;)]*",
+    re.I,
+)
+_INCLUDING = re.compile(
+    r"包括|含|including|inclusive|together with", re.I
+)  # a shorter Chinese name (货物, 工程, 车辆) names an item only when it is the whole question item
 _GENERIC = {"合计", "总计", "小计", "支出", "收入", "其他", "项目", "服务", "工程", "货物"}
 
 
@@ -53,21 +69,26 @@ def resolve(question: Question) -> Target:
     def fitting(ids: list[str]) -> list[str]:
         return [i for i in ids if _kind_fits(schema, i, question)]
 
-    names = _chinese_names(question.text, fitting)  # Chinese words in an English question are the most exact
+    text = _EXCLUDED.sub(" ", question.text)  # "（不含上年结转和结余）", "leaving out meetings": not asked
+    names = _chinese_names(text, fitting)  # Chinese words in an English question are the most exact
     if question.lang == "en":
-        names += _english_names(question.text, fitting)
+        names += _english_names(text, fitting)
     if question.lang == "en" or not names:  # the glossary's Chinese for English words; a follow-up's inherited item
         for group in question.terms:
-            names += next((found for term in group if (found := _chinese_names(term, fitting))), [])
+            found = next((found for term in group if (found := _chinese_names(term, fitting))), [])
+            names += [(n, ids) for n, ids in found if n not in _SCOPE_WORDS]  # "non-appropriation" names no fund
+    excluded = {i for span in _EXCLUDED.findall(question.text) for _, ids in _all_names(span, fitting) for i in ids}
     items: list[str] = []
     for _, ids in names:
-        items += [i for i in ids if i not in items]
+        items += [i for i in ids if i not in items and i not in excluded]
     scope_only = {i for name, ids in names if name in _SCOPE_WORDS or all(_fund_total(schema, i) for i in ids)
                   for i in ids}  # fmt: skip
     fund_scope = None
     if any(i not in scope_only for i in items):  # "财政拨款安排的公务接待费", "财政拨款支出中项目支出": a fund's scope
         fund_scope = next((schema.lines[i].scope for i in items if i in scope_only and i in schema.lines), None)
         items = [i for i in items if i not in scope_only]
+    if _PART_OF.search(question.text) and not _INCLUDING.search(question.text):
+        items = [i for i in items if not any(_contains(schema, i, j) for j in items if j != i)]
     narrower = [n for i in items for n in _narrower(schema, i, items)]
     codes = _codes(question)
     return Target(
@@ -79,6 +100,10 @@ def resolve(question: Question) -> Target:
     )
 
 
+def _all_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tuple[str, list[str]]]:
+    return _chinese_names(text, fitting) + _english_names(text, fitting)
+
+
 def names_an_item(text: str) -> bool:
     """Some schema line or narrative item is named in the text."""
     return bool(_chinese_names(text, lambda ids: ids))
@@ -88,6 +113,21 @@ def item_kind(item_id: str) -> str:
     """The kind of number an item is: money for every line, the narrative item's own kind otherwise."""
     narrative = load_schema().narrative.get(item_id)
     return narrative.unit_kind if narrative else "money"
+
+
+def _contains(schema: Schema, outer: str, inner: str) -> bool:
+    """`outer` is a total the other named item is part of ("基本支出中的差旅费", "official hospitality within the
+    三公 budget"): the part is asked, the total only says where it sits. Economic classes are parts of 基本支出."""
+    line = schema.lines.get(inner)
+    if line is not None and line.classification == "economic" and outer in _ECONOMIC_WHOLES:
+        return True
+    seen: set[str] = set()
+    while line is not None and line.parent and line.parent not in seen:
+        if line.parent == outer:
+            return True
+        seen.add(line.parent)
+        line = schema.lines.get(line.parent)
+    return False
 
 
 def _fund_total(schema: Schema, item_id: str) -> bool:
@@ -111,7 +151,7 @@ def _codes(question: Question) -> list[str]:
 def _chinese_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tuple[str, list[str]]]:
     """Schema names standing in the text, longest first, none inside another one found; a name whose items
     are all of the wrong kind (a money line in a count question) leaves its words to shorter names."""
-    key = label_key(_YEAR.sub(" ", text))
+    key = label_key(_bodies_zh().sub(" ", _YEAR.sub(" ", text)))
     found: list[tuple[str, list[str]]] = []
     taken: list[tuple[int, int]] = []
     for name, ids in _chinese_index():
@@ -127,14 +167,40 @@ def _chinese_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list
 
 
 def _english_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tuple[str, list[str]]]:
+    """English item names in the text, longest first. The publishing body's words ("the procuratorate", "the
+    finance bureau") and years are taken out first: a body is not the 检察/财政事务 line of the budget."""
     lowered = f" {_english_key(text)} "
+    for phrase in _body_phrases():
+        lowered = re.sub(rf"(?<![a-z-]){re.escape(phrase)}(?:['’]s)?(?![a-z-])", " ", lowered)
+    lowered = re.sub(r"\b(?:fy)?20\d{2}(?:['’]s)?\b", " ", lowered)
+    lowered = re.sub(r"\s+", " ", lowered)
     found = []
     for name, ids in _english_index():
-        pattern = rf"(?<![a-z]){re.escape(name)}s?(?![a-z])"
+        pattern = rf"(?<![a-z-]){re.escape(name)}s?(?![a-z-])"
         if fitting(ids) and re.search(pattern, lowered):
             found.append((name, fitting(ids)))
             lowered = re.sub(pattern, " ", lowered)
     return found
+
+
+@cache
+def _bodies_zh() -> re.Pattern[str]:
+    """A publishing body's name in Chinese ("普陀区社会福利院", "省检察院", "中共江苏省委办公厅"): a body is not the
+    社会福利/检察 line of its own budget."""
+    bodies = load_bodies()
+
+    def alternatives(what: str) -> str:
+        names = {n for b in bodies if b.what == what for n in (b.name, *b.short) if len(n) >= 2}
+        return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+
+    regions, types, named = alternatives("region"), alternatives("type"), alternatives("body")
+    return re.compile(rf"(?:中共)?(?:{regions})+[省市区县]?[\u4e00-\u9fff]{{0,10}}?(?:{types})|(?:{named})|(?:{types})")
+
+
+@cache
+def _body_phrases() -> list[str]:
+    phrases = {e for body in load_bodies() for e in body.english} | {"general office", "people's government"}
+    return sorted(phrases, key=len, reverse=True)
 
 
 def _english_key(text: str) -> str:
