@@ -13,6 +13,7 @@ from rich.text import Text
 
 from cli import cli
 from cli.output import plain, say
+from cli.schema_view import show_schema
 from corpus.cache import load_document
 from corpus.errors import DqaError, visible
 from corpus.facts import document_facts
@@ -74,6 +75,10 @@ def fact_record(doc: Document, fact: Fact) -> dict:
         "col": fact.col,
         "start": fact.start,
         "end": fact.end,
+        "statement": fact.statement,
+        "line": fact.line,
+        "column": fact.column,
+        "scope": fact.scope,
     }
 
 
@@ -94,7 +99,7 @@ def facts(paths: tuple[str, ...], as_json: bool) -> None:
                 click.echo(json.dumps(fact_record(doc, fact), ensure_ascii=False))
             return
         grid = RichTable(title=plain(f"{doc.name} — {doc.title} ({len(found)} facts)"), expand=False)
-        for name in ("page", "label", "period", "measure", "value", "unit", "yuan"):
+        for name in ("page", "label", "period", "measure", "value", "unit", "yuan", "line", "scope"):
             grid.add_column(name, overflow="fold")
         for f in found:
             cells = (
@@ -105,6 +110,8 @@ def facts(paths: tuple[str, ...], as_json: bool) -> None:
                 f.printed,
                 f.unit or "",
                 "" if f.yuan is None else f.yuan,
+                f.line or "",
+                f.scope or "",
             )
             grid.add_row(*(plain(c) for c in cells))
         console.print(grid)
@@ -114,14 +121,19 @@ def facts(paths: tuple[str, ...], as_json: bool) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-def parse(paths: tuple[str, ...]) -> None:
+@click.option("--schema", "schema", is_flag=True, help="How each table, row and narrative amount was placed in the "
+              "disclosure schema, and what did not map.")  # fmt: skip
+def parse(paths: tuple[str, ...], schema: bool) -> None:
     """Print pages, paragraphs (with section path) and tables (as aligned grids).
 
-    Example: dqa parse samples/shpt_sfj_2026_budget.pdf
+    Example: dqa parse samples/shpt_sfj_2026_budget.pdf --schema
     """
     console = Console(soft_wrap=True)
 
     def show(doc: Document) -> None:
+        if schema:
+            show_schema(doc, document_facts(doc), console)
+            return
         head = plain(doc.name, style="bold")
         head.append(
             visible(
