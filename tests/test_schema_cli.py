@@ -1,4 +1,4 @@
-"""`dqa parse --schema` and `dqa facts` show where a report's figures sit in the disclosure schema, run as a user runs."""
+"""`dqa parse --schema` and `dqa facts` show where a report's figures sit in the disclosure schema."""
 
 from __future__ import annotations
 
