@@ -12,30 +12,25 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from audit.common import BASE_MEASURES, clip, graded, in_unit, item_key, result, sentences, tolerance
+from audit.common import BASE_MEASURES, clip, graded, in_unit, item_key, result, tolerance
 from audit.finding import Evidence, Result
-from audit.report import Report
+from audit.report import Report, Sentence
 from corpus.labels import similar_subjects
-from corpus.model import Document, Fact, Paragraph
+from corpus.model import Document, Fact
 from corpus.numbers import MONEY_UNITS, half_unit
-from corpus.sentences import paragraph_facts
 
 CLAUSE = re.compile(r"[，,；;：:]")
 NOT_A_PART = re.compile(r"比|较|与|占|上年|去年|同期|增加|减少|增长|下降")
+# a comparison's base is a level: its clause holds no change word ("比上年预算增加164.48万元" compares no figure)
+NOT_A_BASE = re.compile(r"比|较|与|占|增加|减少|增长|下降|上升|降低")
 VERSUS = re.compile(r"^\s*(?:比|较|与|同比)")
 
 
-def _all_sentences(report: Report) -> Iterator[tuple[int, str, int, list[Fact]]]:
+def _all_sentences(report: Report) -> Iterator[Sentence]:
     """Narrative sentences with their facts, then sentences written inside table cells (绩效 tables:
     "…1170.23万元，比年初预算1061.15万元，增加39.58万元")."""
-    for page, text, offset, inside in sentences(report.doc, report.facts):
-        if inside:
-            yield page, text, offset, inside
-    for table in report.doc.tables:
-        for cell in (c for row in table.body_rows for c in row if len(c.text) >= 15 and "比" in c.text):
-            inside = paragraph_facts(report.doc, cell.page, Paragraph(text=cell.text, start=0, end=len(cell.text)))
-            if inside:
-                yield cell.page, cell.text, 0, inside
+    yield from (s for s in report.sentences() if s[3])
+    yield from report.cell_sentences()
 
 
 # -- stated changes and rates ---------------------------------------------------------------------------------
@@ -47,16 +42,16 @@ def stated_changes(report: Report) -> list[Result]:
     for _page, text, offset, inside in _all_sentences(report):
         consumed: set[int] = set()
         for cur, base, change, rate in comparisons(report.doc, text, offset, inside):
-            out.extend(_change(cur, base, change, rate))
+            out.extend(_change(report.label(cur), cur, base, change, rate))
             consumed.update(id(f) for f in (cur, base, change, rate) if f is not None)
-        out.extend(_unprinted_base(report.doc, text, offset, inside, consumed))
+        out.extend(_unprinted_base(report, text, offset, inside, consumed))
     return out
 
 
 _VERSUS_NAMED = re.compile(r"(?:比|较|与)\s*(?:(20\d{2})\s*年度?|上年|去年|上一年)?")
 
 
-def _unprinted_base(doc: Document, text: str, offset: int, inside: list[Fact], consumed: set[int]) -> list[Result]:
+def _unprinted_base(report: Report, text: str, offset: int, inside: list[Fact], consumed: set[int]) -> list[Result]:
     """Rates whose base is not printed after 比: "A万元（2025年执行数），2026年预算安排B万元，比2025年预算执行数减少R%"
     (the base is the earlier figure of the year named), "X万元，与上年相比，减少Z万元，下降R%" (the base is X − Z).
     At the least, a change and its rate go the same way."""
@@ -74,14 +69,14 @@ def _unprinted_base(doc: Document, text: str, offset: int, inside: list[Fact], c
         m = _VERSUS_NAMED.search(text, start - offset, (rate.start or 0) - offset)
         if m is None:
             continue
-        year = int(m.group(1)) if m.group(1) else (doc.year or 0) - 1
+        year = int(m.group(1)) if m.group(1) else (report.doc.year or 0) - 1
         base = next((f for f in reversed(levels) if f.period == year), None)
         cur = next((f for f in reversed(levels) if f is not base and f.period == year + 1), None)
-        name = item_key((cur or change or rate).subject)
+        name = report.label(cur or change or rate)
         if cur is not None and base is not None and base.yuan:
             expected = cur.yuan - base.yuan  # type: ignore[operator]
             if change is not None:
-                out.append(_change(cur, base, change, rate)[0])
+                out.append(_change(name, cur, base, change, rate)[0])
             out.append(_rate(name, cur, base, change or _as_change(cur, expected), rate, expected))
         elif change is not None and (change.yuan or 0) * rate.value < 0:
             out.append(
@@ -124,7 +119,7 @@ def comparisons(
             or base.yuan is None
             or base.measure not in BASE_MEASURES
             or not VERSUS.match(piece)
-            or NOT_A_PART.search(piece[1:])
+            or NOT_A_BASE.search(piece[1:])
         ):
             continue
         cur = current(doc, text, offset, inside[used + 1 : i], base)
@@ -172,10 +167,9 @@ def comparable(doc: Document, cur: Fact, base: Fact) -> bool:
     )
 
 
-def _change(cur: Fact, prev: Fact, change: Fact, rate: Fact | None) -> list[Result]:
+def _change(name: str, cur: Fact, prev: Fact, change: Fact, rate: Fact | None) -> list[Result]:
     expected = cur.yuan - prev.yuan  # type: ignore[operator]
     slack = tolerance(cur) + tolerance(prev) + tolerance(change)
-    name = item_key(cur.subject)
     facts = [cur, prev, change]
     if abs(expected - change.yuan) <= slack:  # type: ignore[operator]
         out = [
@@ -433,7 +427,7 @@ def _budget_words(report: Report) -> list[Result]:
         return []
     out = []
     prev: list[Fact] = []
-    for page, text, _offset, inside in sentences(doc, report.facts):
+    for page, text, _offset, inside in report.sentences():
         m = _VS_BUDGET.search(text.replace("（", "").replace("）", ""))
         before, prev = prev, inside
         if not m:
@@ -522,7 +516,7 @@ def _change_words(report: Report) -> list[Result]:
                 or base.yuan is None
                 or base.measure not in BASE_MEASURES
                 or not VERSUS.match(piece)
-                or NOT_A_PART.search(piece[1:])
+                or NOT_A_BASE.search(piece[1:])
             ):
                 continue
             cur = current(doc, text, offset, [f for f in inside[:i] if f.measure not in ("增减额", "增减率")], base)
@@ -533,7 +527,7 @@ def _change_words(report: Report) -> list[Result]:
             for word, at in _direction_words(text, (base.end or 0) - offset):
                 flat = "持平" in word
                 fits = level if flat else (not level and (word in _UP) == (diff > 0))
-                name = item_key(cur.subject) or item_key(base.subject)
+                name = report.label(cur)
                 quote = Evidence(page=page, quote=clip(text, at), value=word)
                 if fits:
                     out.append(
@@ -597,7 +591,7 @@ def base_years(report: Report) -> list[Result]:
     if not doc.year or doc.kind not in ("决算", "预算"):
         return []
     out = []
-    for page, text, _offset, _inside in sentences(doc, report.facts):
+    for page, text, _offset, _inside in report.sentences():
         for m in _BASE_YEAR.finditer(text):
             own = [
                 y

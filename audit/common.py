@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 
 from audit.finding import Evidence, Result, Severity, Status, material
-from corpus.model import Document, Fact
+from corpus.model import Fact
 from corpus.numbers import MONEY_UNITS, half_unit, yuan_tolerance
 
 BASE_MEASURES = {"决算数", "预算数", "执行数", "调整预算数", "上年数", ""}
@@ -60,8 +59,8 @@ def result(
 ) -> Result:
     """A rule's verdict: the passage it read (extra) and the citation of every figure it compared, each once."""
     titles = titles or {}
-    ev = (extra or []) + [evidence(f, titles.get(f.table_id or "", "")) for f in facts]
-    unique = list({(e.page, e.quote, e.table, e.row, e.col): e for e in ev}.values())
+    ev = (extra or []) + ([evidence(f, titles.get(f.table_id or "", "")) for f in facts] if status != "holds" else [])
+    unique = list({(e.page, e.quote, e.table, e.row, e.col): e for e in ev}.values())  # a holding result cites facts
     return Result(
         rule=rule,
         status=status,
@@ -124,18 +123,3 @@ def slip(found: Decimal, expected: Decimal, printed: str = "", should: str = "")
     if diff and len(digits(f"{diff.normalize():f}").strip("0")) == 1:
         return "one_digit"
     return "difference"
-
-
-def sentences(doc: Document, facts: list[Fact]) -> Iterator[tuple[int, str, int, list[Fact]]]:
-    """(page, sentence, offset in page text, facts inside it) for every full sentence (up to 。)."""
-    by_page: dict[int, list[Fact]] = {}
-    for f in facts:
-        if f.source == "text" and f.start is not None:
-            by_page.setdefault(f.page, []).append(f)
-    for page in doc.pages:
-        page_facts = sorted(by_page.get(page.number, []), key=lambda f: f.start or 0)
-        for para in page.paragraphs:
-            for m in re.finditer(r"[^。！？]+[。！？]?", para.text):
-                lo, hi = para.start + m.start(), para.start + m.end()
-                inside = [f for f in page_facts if lo <= (f.start or 0) < hi]
-                yield page.number, m.group(), lo, inside

@@ -14,11 +14,12 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from audit.changes import CLAUSE, NOT_A_PART
-from audit.common import BASE_MEASURES, clip, digits, in_unit, item_key, result, sentences, slip, tolerance
+from audit.common import BASE_MEASURES, clip, digits, in_unit, item_key, result, slip, tolerance
 from audit.finding import Evidence, Result
 from audit.report import Report
 from audit.statements import table_key
 from audit.tables import node, sum_parents
+from corpus.labels import similar_subjects
 from corpus.model import Fact
 from corpus.numbers import MONEY_UNITS
 
@@ -56,15 +57,6 @@ def _item(report: Report, f: Fact) -> str | None:
     return "subject:" + key
 
 
-def label(report: Report, f: Fact) -> str:
-    """A figure's item as a reader knows it: the schema's name (with its code), else the subject as printed."""
-    line = report.schema.item(f.line or "")
-    if line is None:
-        return item_key(f.subject)
-    code = getattr(line, "code", None)
-    return f"{code} {line.name}" if code else line.name
-
-
 def _named_in_quote(fact: Fact, key: str) -> bool:
     """The item is named in the fact's own sentence (not inherited from a heading), and not as a share base."""
     at = fact.quote.find(key)
@@ -93,7 +85,7 @@ def restated(report: Report) -> list[Result]:
                 clusters.append([f])
             else:
                 home.append(f)
-        name = label(report, group[0])
+        name = report.label(group[0])
         if len(clusters) == 1:
             out.append(
                 result("restated", "holds", f"{name}：{len(group)}处表述一致", f"{name}: stated {len(group)} times",
@@ -104,7 +96,57 @@ def restated(report: Report) -> list[Result]:
             if conflict is not None:
                 out.append(conflict)
         # more than two values: a generic label (预算安排, 该项目), not one figure
+    return out + _unit_slips(report, main_unit[0][0] if main_unit else None)
+
+
+def _unit_slips(report: Report, main_unit: str | None) -> list[Result]:
+    """The same digits in another unit for one item, or for an item and its part of the same amount ("公务用车购置
+    及运行维护费54.39万元" and "公务用车运行维护费支出54.39元" when nothing was bought): the rarer unit is the slip."""
+    by_value: dict[Decimal, list[Fact]] = defaultdict(list)
+    for f in _levels(report):
+        if len(digits(f.printed).strip("0")) >= 3:
+            by_value[f.value].append(f)
+    parents = sum_parents(report.schema)
+    out = []
+    for group in by_value.values():
+        units = Counter(f.unit for f in group)
+        if len(units) < 2:
+            continue
+        for slip_fact in group:
+            others = [g for g in group if g.unit != slip_fact.unit and _related(report, slip_fact, g, parents)]
+            if not others:
+                continue
+            other = others[0].unit
+            if units[slip_fact.unit] > units[other] or (
+                units[slip_fact.unit] == units[other] and slip_fact.unit == main_unit
+            ):
+                continue  # the majority (or the narrative's own) unit is not the slip
+            name = report.label(others[0])
+            out.append(
+                result(
+                    "restated",
+                    "broken",
+                    f"{name}：第{slip_fact.page}页写作{slip_fact.printed}，其他处为{others[0].printed}",
+                    f"{name}: printed as {slip_fact.printed} on page {slip_fact.page}, {others[0].printed} elsewhere",
+                    [slip_fact, *others],
+                    kind="unit_slip",
+                    severity="error",
+                    expected=others[0].printed,
+                    found=slip_fact.printed,
+                )
+            )
     return out
+
+
+def _related(report: Report, a: Fact, b: Fact, parents: dict[str, list[str]]) -> bool:
+    """One item, or an item and its part (the schema's tree), or two subjects printed alike."""
+    ia, ib = _item(report, a), _item(report, b)
+    if ia is not None and ia == ib:
+        return True
+    if ia and ib and (ib in parents.get(ia, []) or ia in parents.get(ib, [])):
+        return True
+    ka, kb = item_key(a.subject), item_key(b.subject)
+    return min(len(ka), len(kb)) >= 4 and (ka in kb or kb in ka or similar_subjects(ka, kb) >= 0.8)
 
 
 def _conflict(report: Report, name: str, clusters: list[list[Fact]], main_unit: str | None) -> Result | None:
@@ -116,7 +158,9 @@ def _conflict(report: Report, name: str, clusters: list[list[Fact]], main_unit: 
     if len(clusters[0]) == len(clusters[1]) and wrong.source == right.source:
         right, wrong = sorted((right, wrong), key=lambda f: (f.unit != main_unit, f.page, f.start or 0))
     kind = _slip(wrong, right)
-    severity = "error" if kind in ("unit_slip", "transposed_digits") else "warning" if kind in _SLIPS else "info"
+    if kind == "unit_slip":
+        return None  # `_unit_slips` reports it, with every statement of the right unit
+    severity = "error" if kind == "transposed_digits" else "warning" if kind in _SLIPS else "info"
     if severity == "info" and not (
         report.schema.item(wrong.line or "") is not None and _paragraph(report, wrong) == _paragraph(report, right)
     ):
@@ -206,7 +250,7 @@ def _scope_before(report: Report, f: Fact) -> str | None:
 def _against_tables(report: Report, f: Fact, candidates: list[Fact], explicit: bool) -> Result:
     titles = {c.table_id or "": report.tables[c.table_id or ""].title for c in candidates}
     near = min(candidates, key=lambda c: abs(c.yuan - f.yuan))  # type: ignore[operator]
-    name = label(report, f)
+    name = report.label(f)
     if abs(near.yuan - f.yuan) <= tolerance(near) + tolerance(f):  # type: ignore[operator]
         return result(
             "narrative_lines", "holds", f"{name}：正文{f.printed}与{titles[near.table_id or '']}{near.printed}一致",
@@ -336,7 +380,7 @@ _MARKER = re.compile(r"其中[：:]?|包括[：:]?|主要用于|主要是|主要
 def parts_within_total(report: Report) -> list[Result]:
     """Amounts listed after 其中/包括/主要用于 do not add up to more than the amount stated right before it."""
     out = []
-    for page, text, offset, inside in sentences(report.doc, report.facts):
+    for page, text, offset, inside in report.sentences():
         markers = list(_MARKER.finditer(text))
         if not markers or not inside:
             continue

@@ -11,10 +11,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from audit.common import item_key
 from corpus.classify import TableClass, classify_tables
-from corpus.model import Document, Fact, Table
+from corpus.model import Document, Fact, Paragraph, Table
 from corpus.numbers import is_missing, parse_decimal
 from corpus.schema import Schema, Statement, load_schema
+from corpus.sentences import paragraph_facts
+
+Sentence = tuple[int, str, int, list[Fact]]
 
 
 @dataclass
@@ -30,6 +34,8 @@ class Report:
     doubts: dict[str, str] = field(default_factory=dict)  # instance id → why its parse is not trusted
     # instance id → cells that print a number the reader made no figure of ("237" read as a code in a 三公 table)
     unread: dict[str, list[tuple[str, int, int]]] = field(default_factory=lambda: defaultdict(list))
+    _sentences: list[Sentence] | None = None
+    _cell_sentences: list[Sentence] | None = None
 
     @classmethod
     def of(cls, doc: Document, facts: list[Fact]) -> Report:
@@ -74,6 +80,43 @@ class Report:
             if statement is not None:
                 out.append((statement, self.tables[key], facts))
         return out
+
+    def sentences(self) -> list[Sentence]:
+        """(page, sentence, offset in the page text, its facts) for every sentence (up to 。), computed once."""
+        if self._sentences is None:
+            by_page: dict[int, list[Fact]] = defaultdict(list)
+            for f in self.facts:
+                if f.source == "text" and f.start is not None:
+                    by_page[f.page].append(f)
+            self._sentences = []
+            for page in self.doc.pages:
+                page_facts = sorted(by_page.get(page.number, []), key=lambda f: f.start or 0)
+                for para in page.paragraphs:
+                    for m in re.finditer(r"[^。！？]+[。！？]?", para.text):
+                        lo, hi = para.start + m.start(), para.start + m.end()
+                        inside = [f for f in page_facts if lo <= (f.start or 0) < hi]
+                        self._sentences.append((page.number, m.group(), lo, inside))
+        return self._sentences
+
+    def cell_sentences(self) -> list[Sentence]:
+        """Sentences written inside table cells (绩效 tables), with their facts, computed once."""
+        if self._cell_sentences is None:
+            self._cell_sentences = []
+            for table in self.doc.tables:
+                for cell in (c for row in table.body_rows for c in row if len(c.text) >= 15 and "比" in c.text):
+                    para = Paragraph(text=cell.text, start=0, end=len(cell.text))
+                    inside = paragraph_facts(self.doc, cell.page, para)
+                    if inside:
+                        self._cell_sentences.append((cell.page, cell.text, 0, inside))
+        return self._cell_sentences
+
+    def label(self, f: Fact) -> str:
+        """A figure's item as a reader knows it: the schema's name (with its code), else the subject as printed."""
+        line = self.schema.item(f.line or "")
+        if line is None:
+            return item_key(f.subject)
+        code = getattr(line, "code", None)
+        return f"{code} {line.name}" if code else line.name
 
     def near_unread(self, instance: str, facts: list[Fact]) -> bool:
         """Some cell in the row or column of these facts holds a number we did not read."""

@@ -50,18 +50,23 @@ _FUNDS = ("一般公共预算", "政府性基金", "国有资本经营")
 _TOTAL_HEADER = ("合计", "小计", "总计")
 
 
+_PARENTS: dict[int, dict[str, list[str]]] = {}
+
+
 def sum_parents(schema: Schema) -> dict[str, list[str]]:
     """Node → the nodes it is a part of, nearest first: the lines whose sum_of lists it (Jiangsu 其他资金 = 事业收入 +
     …), then the schema's parent. Code lines are nodes by code, so editions of a code (310 before and after 2018)
-    meet."""
-    parents: dict[str, list[str]] = defaultdict(list)
-    for line in schema.lines.values():
-        for part in line.sum_of:
-            parents[node(schema.lines[part])].append(node(line))
-    for line in schema.lines.values():
-        if line.parent and node(schema.lines[line.parent]) not in parents[node(line)]:
-            parents[node(line)].append(node(schema.lines[line.parent]))
-    return dict(parents)
+    meet. Computed once per schema."""
+    if id(schema) not in _PARENTS:
+        found: dict[str, list[str]] = defaultdict(list)
+        for line in schema.lines.values():
+            for part in line.sum_of:
+                found[node(schema.lines[part])].append(node(line))
+        for line in schema.lines.values():
+            if line.parent and node(schema.lines[line.parent]) not in found[node(line)]:
+                found[node(line)].append(node(schema.lines[line.parent]))
+        _PARENTS[id(schema)] = dict(found)
+    return _PARENTS[id(schema)]
 
 
 def node(line: Line) -> str:
