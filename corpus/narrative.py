@@ -118,7 +118,9 @@ class _NarrativeClassifier:
         …。年初预算为258.50万元，支出决算为258.40万元。"): the item of the figures its later sentences print bare."""
         head = normalize(re.split(r"[。：:]", paragraph, maxsplit=1)[0])
         m = _FUNCTION_PATH.search(head) if len(head) <= 80 and not re.search(r"\d[万元%]", head) else None
-        return self._function_path(m) if m else None
+        if m is None or head[m.end() :].strip("支出 "):
+            return None  # the path must close the opening line ("…（款）事" is cut, not a 款)
+        return self._function_path(m)
 
     def _fund_total(self, item_id: str) -> bool:
         """A line that is a fund's total (财政拨款收入/支出, 一般公共预算财政拨款收入 …): printed after an item's
@@ -156,7 +158,7 @@ class _NarrativeClassifier:
             ]  # fmt: skip
             match = list({x.id: x for x in match}.values())
             if len(match) != 1:
-                return found
+                return None  # a 项 the schema does not know is not its 款 ("…自然资源事务（款）事业运行（项）")
             found = parent = match[0].id
         return found
 
@@ -204,7 +206,7 @@ def classify_narrative(doc: Document, facts: list[Fact], schema: Schema | None =
             if at is not None and not paras[at].text.startswith(fact.quote[:8]):
                 item = narrative.lead(paras[at].text)
             if item is None and at and paras[at].heading_path and paras[at - 1].text == paras[at].heading_path[-1]:
-                item = narrative.lead(paras[at - 1].text)  # the reader took the lead line for a heading
+                item = narrative.lead(paras[at - 1].text + paras[at].text)  # the reader took it for a heading
         last_line[sentence] = item
         last_end[fact.page] = fact.end or fact.start
         fact.line = item
