@@ -267,10 +267,8 @@ def _against_tables(report: Report, f: Fact, candidates: list[Fact], explicit: b
         kind, severity = "rounding", "info"  # "87.70万元" for 877,080元: truncated, not wrong
     elif kind == "unit_slip":
         severity = "error"
-    elif explicit and one_value:
-        severity = "warning"
-    elif one_value and kind in _SLIPS:
-        severity = "warning"
+    elif kind in _SLIPS or (explicit and one_value):
+        severity = "warning"  # a digit off the nearest statement of the line is a slip whatever the scope
     else:
         severity = "info"
     table = titles[near.table_id or ""]
@@ -330,7 +328,7 @@ def _narrative_sum(report: Report, key: str, whole: Fact, parts: list[str]) -> R
     members = {p: f for p, f in _members(report, whole, parts).items()}
     facts = list(members.values())
     summed = sum((f.yuan for f in facts), Decimal(0))  # type: ignore[misc]
-    slack = tolerance(whole) + sum((tolerance(f) for f in facts), Decimal(0))
+    slack = 2 * min(tolerance(f) for f in [whole, *facts])  # the narrative drops trailing zeros: "15万元" is 15.00
     diff = whole.yuan - summed  # type: ignore[operator]
     line = report.schema.lines.get(key)
     needed = set(_NARRATIVE_SUMS.get(key, line.sum_of if line else ()))
