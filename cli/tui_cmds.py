@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from cli import cli
@@ -22,4 +24,10 @@ def tui(corpus: tuple[str, ...], index_dir: str | None) -> None:
     """
     from tui import DqaApp
 
-    DqaApp(list(corpus) or None, index_dir).run()
+    app = DqaApp(list(corpus) or None, index_dir)
+    app.run()
+    if app.library is not None and app.library.skipped:
+        sys.exit(1)  # some reports could not be read: the app listed them; the exit code says so too
+
+
+from cli import serve_cmds  # noqa: E402, F401  `dqa serve` (the same app in a browser) comes with `dqa tui`
