@@ -64,7 +64,7 @@ def _unraisable(hook: sys.UnraisableHookArgs) -> None:
 
 def main() -> None:
     # importing a command module registers its commands on `cli`
-    from cli import audit_cmds, corpus_cmds, export_cmds, index_cmds, qa_cmds, tui_cmds  # noqa: F401
+    from cli import audit_cmds, corpus_cmds, export_cmds, index_cmds, qa_cmds, reports_cmds, tui_cmds  # noqa: F401
 
     signal.signal(signal.SIGTERM, _terminated)
     sys.unraisablehook = _unraisable
