@@ -18,6 +18,7 @@ from contextlib import redirect_stderr
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.text import Text as RichText
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
@@ -29,6 +30,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 import qa
 from audit import audit_document
+from corpus.errors import visible
 from corpus.model import Document
 from qa import Citation, Library, Question, Record
 from qa.batch import CSV_COLUMNS, csv_row, markdown
@@ -169,13 +171,18 @@ class DqaApp(App[None]):
         return ", ".join(Path(p).name for p in self.corpus)
 
     def set_status(self, text: str, note: bool = False) -> None:
-        """`note`: a passing remark, replaced by the previous status when the next citation opens."""
+        """`note`: a passing remark, replaced by the previous status when the next citation opens. Statuses
+        carry file names and errors: shown as text (never markup), control characters visible."""
         label = self.query_one("#status", Label)
         if note and not self._status_note:
             self._status_note = str(label.content)
         elif not note:
             self._status_note = ""
-        label.update(text)
+        label.update(RichText(visible(text)))
+
+    def notify(self, message: str, *, markup: bool = False, **kwargs: Any) -> None:  # type: ignore[override]
+        """Notifications carry file names and reasons: shown as text, control characters visible."""
+        super().notify(visible(message), markup=markup, **kwargs)
 
     def _clear_note(self) -> None:
         if self._status_note:

@@ -13,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from corpus.model import Document
-from corpus.reader import content_id, read_document
+from corpus.reader import content_id, display_name, read_document
 
 
 def _parser_version() -> str:
@@ -48,7 +48,7 @@ def load_document(path: str | Path, cache: Path | None = None) -> Document:
     if cached.is_file():
         try:
             doc = Document.model_validate_json(cached.read_text(encoding="utf-8"))
-            return doc.model_copy(update={"path": str(path), "name": path.name})
+            return doc.model_copy(update={"path": str(path), "name": display_name(path)})
         except (ValidationError, OSError, UnicodeDecodeError):
             pass
     doc = read_document(path)

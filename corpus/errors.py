@@ -27,6 +27,6 @@ class DqaError(Exception):
 
     def __init__(self, message: str, path: str | Path | None = None) -> None:
         self.path = str(path) if path is not None else None
-        self.reason = message
+        self.reason = visible(message)
         shown = visible(str(path), one_line=True) if path is not None else None
-        super().__init__(f"{shown}: {message}" if shown is not None else message)
+        super().__init__(f"{shown}: {self.reason}" if shown is not None else self.reason)

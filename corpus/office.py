@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from corpus.errors import DqaError
+from corpus.errors import DqaError, visible
 from corpus.limits import MAX_SHEET_CELLS, MAX_UNPACKED_BYTES, MB
 from corpus.model import Cell, Page, Table
 from corpus.numbers import parse_cell, unit_in
@@ -32,7 +32,7 @@ def docx_to_pages(path: Path) -> list[Page]:
     n_tables = 0
     for item in document.iter_inner_content():
         if isinstance(item, DocxParagraph):
-            builder.prose.append(item.text)
+            builder.prose.append(visible(item.text))
         elif isinstance(item, DocxTable):
             title, unit = _caption(builder.prose)
             n_tables += 1
@@ -48,7 +48,7 @@ def _docx_rows(table) -> list[list[str]]:
         out = []
         for cell in row.cells:
             repeated = any(cell._tc is element for element in seen)
-            out.append("" if repeated else cell.text)
+            out.append("" if repeated else visible(cell.text))
             seen.append(cell._tc)
         rows.append(out)
     return rows
@@ -132,8 +132,9 @@ def _uncached_formulas(values, formulas) -> list[str]:  # type: ignore[no-untype
 
 
 def _cell_text(value: object) -> str:
-    """Excel numbers come back as float or int; print them via str of the exact repr."""
-    return str(value).strip()
+    """Excel numbers come back as float or int; print them via str of the exact repr. Control characters in
+    text are made visible."""
+    return visible(str(value).strip())
 
 
 def _has_amount(row: list[str]) -> bool:

@@ -562,8 +562,8 @@ def _glyphs(text_page: pdfium.PdfTextPage, n_chars: int, view: _View) -> list[Gl
         if pdfium_c.FPDFText_IsGenerated(raw, i):
             space = space or code == 0x20
             continue
-        if code in (0, 0xFFFE, 0xFFFF):
-            continue
+        if code in (0, 0xFFFE, 0xFFFF) or code < 0x20 or 0x7F <= code <= 0x9F or 0x202A <= code <= 0x202E:
+            continue  # no control character (ESC, bidi override) reaches the text: a terminal would obey it
         pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
         x0, top, x1, bottom = view.box(rect.left, rect.bottom, rect.right, rect.top)
         if view.rotation == 0:

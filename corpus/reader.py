@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from corpus.errors import DqaError
+from corpus.errors import DqaError, visible
 from corpus.identity import read_identity
 from corpus.limits import MAX_FILE_BYTES, MAX_TEXT_BYTES, MB
 from corpus.model import Document, Page
@@ -137,6 +137,11 @@ def _is_report_text(path: Path, size: int) -> bool:
     return "预算" in text or "决算" in text
 
 
+def display_name(path: str | Path) -> str:
+    """A document's name as shown everywhere: the file name, control characters made visible."""
+    return visible(Path(path).name, one_line=True)
+
+
 def content_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
@@ -174,7 +179,7 @@ def _read(path: Path, on_page: PageProgress | None) -> Document:
         raise DqaError(f"{size / MB:.0f} MB is over the {MAX_FILE_BYTES // MB} MB limit for one file", path)
     data = path.read_bytes()
     pages, warnings = _read_pages(path, suffix, data, on_page)
-    doc = Document(id=content_id(data), path=str(path), name=path.name, pages=pages)
+    doc = Document(id=content_id(data), path=str(path), name=display_name(path), pages=pages)
     doc.warnings = (
         warnings
         + [f"page {p.number} has no text layer; OCR is not supported" for p in pages if not p.has_text_layer]

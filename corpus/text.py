@@ -14,7 +14,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from corpus.errors import DqaError
+from corpus.errors import DqaError, visible
 from corpus.limits import MAX_TEXT_BYTES, MB
 from corpus.model import Cell, Page, Table
 from corpus.numbers import unit_in
@@ -68,10 +68,11 @@ def _bad_offsets(data: bytes, encoding: str) -> list[int]:
 
 
 def _text(text: str, path: Path) -> str:
-    """Refuse what decoded but is not text: control characters beyond a stray few mean a binary file."""
+    """Refuse what decoded but is not text: control characters beyond a stray few mean a binary file. The
+    stray few are made visible (ESC → \\x1b), so no document text can drive a terminal; line ends become \\n."""
     if len(_CONTROL.findall(text)) > max(MAX_BAD_BYTES, len(text) // 100):
         raise DqaError("binary content, not a text report", path)
-    return text
+    return visible(text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n"))
 
 
 def text_to_pages(text: str) -> list[Page]:

@@ -35,6 +35,7 @@ from pydantic import BaseModel
 from corpus.cache import CACHE_VERSION as PARSER_VERSION
 from corpus.errors import DqaError
 from corpus.model import Document, Fact
+from corpus.reader import display_name
 from index.chunks import Chunk
 from index.lexical import term_counts
 
@@ -297,7 +298,7 @@ class Store:
         """An unchanged file that moved or was touched: record where and when it is now."""
         self.db.execute(
             "UPDATE documents SET path = ?, name = ?, mtime = ?, size = ? WHERE id = ?",
-            (path, Path(path).name, mtime, size, doc_id),
+            (path, display_name(path), mtime, size, doc_id),
         )
 
     def add_document(
