@@ -71,17 +71,37 @@ main()
 """
 
 
+def log(command: str, outcome: object, traceback: bool) -> None:
+    """With DQA_HOSTILE_LOG set, one JSON line per invocation, for the counts of docs/RELIABILITY.md."""
+    if os.environ.get("DQA_HOSTILE_LOG"):
+        test = os.environ.get("PYTEST_CURRENT_TEST", "").split("::")[-1].rsplit(" (", 1)[0]
+        record = {"test": test, "command": command, "outcome": outcome, "traceback": traceback}
+        with open(os.environ["DQA_HOSTILE_LOG"], "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def dqa(*args: str, input: str | None = None) -> Result:
     """Run a dqa command in-process; whatever the input, it must end without a traceback."""
     result = CliRunner(env={"COLUMNS": "300"}).invoke(dqa_cli, list(args), input=input, catch_exceptions=True)
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     everything = result.stdout + result.stderr
+    escaped = result.exception is not None and not isinstance(result.exception, SystemExit)
+    log(args[0], result.exit_code, escaped or "Traceback" in everything)
+    assert not escaped, repr(result.exception)
     assert "Traceback" not in everything and "MarkupError" not in everything, everything
     return result
 
 
-def child(*args: str, **popen: object) -> subprocess.Popen:
-    return subprocess.Popen(
+class Child(subprocess.Popen):
+    """`dqa` in a child process (see RUNNER); its outcome is logged when it ends."""
+
+    def communicate(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        out, err = super().communicate(*args, **kwargs)
+        log(self.args[3], self.returncode, "Traceback" in err)
+        return out, err
+
+
+def child(*args: str, **popen: object) -> Child:
+    return Child(
         [sys.executable, "-c", RUNNER, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen
     )
 
@@ -438,7 +458,8 @@ def _copy_index(folder: Path, clean: Path, to: Path) -> Path:
     """An up-to-date copy with its WAL folded in, so that reading it writes nothing beyond the file-size limit
     below (it is brought up to date first in case the reader's version changed since it was built)."""
     shutil.copytree(clean, to)
-    assert dqa("index", str(folder), "--index", str(to)).exit_code == 0
+    refresh = child("index", str(folder), "--index", str(to))  # a child: the same code as the run that follows
+    assert refresh.communicate(timeout=300) and refresh.returncode == 0
     db = sqlite3.connect(to / "index.db")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
@@ -498,20 +519,20 @@ def test_bad_out_paths_are_refused_before_any_work(clean_index: tuple[Path, Path
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE stands in for a full disk")
-@pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".sqlite"])
-def test_a_failed_export_leaves_the_old_file_whole(clean_index: tuple[Path, Path], tmp_path: Path, suffix: str) -> None:
+def test_a_failed_export_leaves_the_old_file_whole(clean_index: tuple[Path, Path], tmp_path: Path) -> None:
     folder, clean = clean_index
     ix = _copy_index(folder, clean, tmp_path / "ix")
-    out = tmp_path / f"facts{suffix}"
-    out.write_bytes(b"the previous export")
-    run = child("export", "facts", "--corpus", str(folder), "--index", str(ix), "--out", str(out),
-                preexec_fn=_limit_file_size)  # fmt: skip
-    _, stderr = run.communicate(timeout=300)
-    assert run.returncode == 2 and "Traceback" not in stderr
-    (line,) = [x for x in stderr.splitlines() if x.startswith("Error:")]
-    assert f"facts{suffix}: cannot be written" in line
-    assert out.read_bytes() == b"the previous export"
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
+    for suffix in (".csv", ".xlsx", ".sqlite"):
+        out = tmp_path / f"facts{suffix}"
+        out.write_bytes(b"the previous export")
+        run = child("export", "facts", "--corpus", str(folder), "--index", str(ix), "--out", str(out),
+                    preexec_fn=_limit_file_size)  # fmt: skip
+        _, stderr = run.communicate(timeout=300)
+        assert run.returncode == 2 and "Traceback" not in stderr
+        (line,) = [x for x in stderr.splitlines() if x.startswith("Error:")]
+        assert f"facts{suffix}: cannot be written" in line
+        assert out.read_bytes() == b"the previous export"
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
 # --- 6. symlinks -----------------------------------------------------------------------------------------------
@@ -611,3 +632,46 @@ def test_large_files_show_progress_within_the_file(tmp_path: Path) -> None:
     assert reading and reading[-1].part == reading[-1].parts == 13
     embedding = [e for e in events if e.step == "embedding" and e.path.endswith("many.txt")]
     assert embedding and embedding[-1].part == embedding[-1].parts > 256
+
+
+# --- 1 (tui). the terminal app shows the same hostile corpus as text ---------------------------------------------
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_the_tui_shows_hostile_names_and_text_as_text(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from tui import DqaApp
+    from widgets import CitationLink, Exchange, HistoryInput
+
+    folder = corpus(tmp_path, ("a[/x].txt", HOSTILE_TEXT), ("b[/y].pdf", b"%PDF-1.4 broken"))
+    (tmp_path / "o[").mkdir()
+    (tmp_path / "o[" / "z\x1b[2J.txt").write_text("root:x:0:0\n", encoding="utf-8")
+    (folder / "l.txt").symlink_to(tmp_path / "o[" / "z\x1b[2J.txt")
+    ix = tmp_path / "ix"
+    assert dqa("index", str(folder), "--index", str(ix), "--model", "test-hash").exit_code == 1
+    app = DqaApp([str(folder)], str(ix))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        box = app.query_one("#question", HistoryInput)
+        box.focus()
+        box.value = "[/x]公务接待费是多少"
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "12.5万元" in str(app.query(Exchange).last().answer.content)
+        app.query(CitationLink).first().focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = [str(w.content) for w in app.query(Static)] + [str(n.message) for n in app._notifications]
+        assert any("[/x] [bold]粗[/bold]" in text for text in shown)
+        assert any("l.txt: links to" in text and "z\\x1b[2J.txt" in text for text in shown)
+        assert not [text for text in shown if "\x1b" in text or "\x07" in text or "\u202e" in text]
+        assert "\x1b" not in app.export_screenshot()
+    assert app.library is not None and len(app.library.skipped) == 2  # so `dqa tui` exits 1

@@ -25,7 +25,7 @@ from corpus.facts import document_facts
 from corpus.reader import read_document
 from index.chunks import document_chunks
 from tests.conftest import SAMPLES, SEED
-from tests.test_hostile import REPORT, dqa
+from tests.test_hostile import REPORT, dqa, log
 
 PDF = SAMPLES / "江苏省人大常委会办公厅2019年部门预算公开表.pdf"
 MUTANTS = {".pdf": 100, ".txt": 80, ".docx": 60, ".xlsx": 60}
@@ -134,7 +134,9 @@ def test_damaged_copies_of_real_reports_are_read_or_refused_in_one_line(
             try:
                 outcome = _outcome(path)
             except Exception as exc:
+                log(f"read {suffix}", type(exc).__name__, True)
                 pytest.fail(f"{path} ({kind}): {type(exc).__name__}: {exc}")
+            log(f"read {suffix}", outcome, False)
             counts[f"{suffix} {outcome}"] = counts.get(f"{suffix} {outcome}", 0) + 1
             path.unlink()
     elapsed = time.monotonic() - started
