@@ -169,3 +169,5 @@ def chat(corpus: tuple[str, ...], index_dir: str | None, model: str | None, doc:
         n += 1
         record, previous = qa.ask(library, line.strip(), str(n), doc, previous)
         print_record(record, console)
+    if library.skipped:
+        sys.exit(1)
