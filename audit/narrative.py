@@ -21,7 +21,7 @@ from audit.statements import table_key
 from audit.tables import node, sum_parents
 from corpus.labels import similar_subjects
 from corpus.model import Fact
-from corpus.numbers import MONEY_UNITS
+from corpus.numbers import MONEY_UNITS, half_unit
 
 _GENERIC = {"合计", "总计", "支出", "收入", "小计", "本年收入", "本年支出", "其他", "项目支出", "基本支出"}
 _SLIPS = ("unit_slip", "factor_of_ten", "transposed_digits", "one_digit")
@@ -139,7 +139,10 @@ def _unit_slips(report: Report, main_unit: str | None) -> list[Result]:
 
 
 def _related(report: Report, a: Fact, b: Fact, parents: dict[str, list[str]]) -> bool:
-    """One item, or an item and its part (the schema's tree), or two subjects printed alike."""
+    """One item, or an item and its part (the schema's tree), or two subjects printed alike, or one paragraph (the
+    same digits of three or more figures in another unit are no coincidence there)."""
+    if _paragraph(report, a) == _paragraph(report, b):
+        return True
     ia, ib = _item(report, a), _item(report, b)
     if ia is not None and ia == ib:
         return True
@@ -190,6 +193,19 @@ def _slip(wrong: Fact, right: Fact) -> str:
     if kind == "one_digit" and min(len(digits(f.printed).strip("0")) for f in (wrong, right)) < 3:
         return "difference"
     return kind
+
+
+def _other_unit(f: Fact, c: Fact) -> bool:
+    """The narrative's digits (three or more) read in another money unit are the table's amount, within both
+    roundings."""
+    if len(digits(f.printed).strip("0")) < 3:
+        return False
+    for unit, factor in MONEY_UNITS.items():
+        if unit != f.unit and c.yuan is not None:
+            slack = tolerance(c) + half_unit(f.value) * factor
+            if abs(f.value * factor - c.yuan) <= slack:
+                return True
+    return False
 
 
 def _as_printed(right: Fact, like: Fact) -> Decimal:
@@ -258,12 +274,13 @@ def _against_tables(report: Report, f: Fact, candidates: list[Fact], explicit: b
             [f, near], kind="narrative_vs_table", titles=titles,
         )  # fmt: skip
     values = {c.yuan for c in candidates}
-    kind = _slip(f, near)
+    slipped = next((c for c in candidates if _other_unit(f, c)), None)
+    if slipped is not None:  # "157.23元" where the table prints 1,572,307.00元: the digits of 157.23万元
+        near = slipped
+    kind = "unit_slip" if slipped is not None else _slip(f, near)
     excess = abs(near.yuan - f.yuan) - tolerance(near) - tolerance(f)  # type: ignore[operator]
-    if kind == "factor_of_ten" and f.value == near.value and f.unit != near.unit:
-        kind = "unit_slip"
     one_value = len(values) == 1
-    if excess <= 4 * tolerance(f):
+    if kind != "unit_slip" and excess <= 4 * tolerance(f):
         kind, severity = "rounding", "info"  # "87.70万元" for 877,080元: truncated, not wrong
     elif kind == "unit_slip":
         severity = "error"

@@ -258,6 +258,7 @@ def _said_zero(pages: list, table: Table) -> bool:
 # -- titles name the report's own year ------------------------------------------------------------------------
 
 _TITLE_YEAR = re.compile(r"(20\d{2})\s*年\s*度?\s*(?:部门|单位)?\s*(决算|预算)")
+_ANY_YEAR = re.compile(r"(20\d{2})\s*年()")
 
 
 def title_years(report: Report) -> list[Result]:
@@ -265,18 +266,19 @@ def title_years(report: Report) -> list[Result]:
     doc = report.doc
     if not doc.year or doc.kind not in ("决算", "预算"):
         return []
-    candidates = [(t.pages[0], t.title) for t in doc.tables if t.title]
+    # a statement's title names one year, the report's; a heading only when it says whose 决算/预算 it is
+    candidates = [(t.pages[0], t.title, _ANY_YEAR) for t in doc.tables if t.title and report.statement(t.id)]
     candidates += [
-        (p.number, para.text)
+        (p.number, para.text, _TITLE_YEAR)
         for p in doc.pages
         for para in p.paragraphs
         if len(para.text) <= 40 and not re.search(r"[，,。；;比与较]", para.text)
     ]
     out, seen = [], set()
-    for page, text in candidates:
-        for m in _TITLE_YEAR.finditer(text):
+    for page, text, pattern in candidates:
+        for m in pattern.finditer(text):
             year = int(m.group(1))
-            if m.group(2) != doc.kind or (year, text) in seen:
+            if (m.group(2) or doc.kind) != doc.kind or (year, text) in seen:
                 continue
             seen.add((year, text))
             ok = year == doc.year
@@ -284,8 +286,8 @@ def title_years(report: Report) -> list[Result]:
                 result(
                     "title_years",
                     "holds" if ok else "broken",
-                    f"标题写作{year}年{m.group(2)}" + ("" if ok else f"，而本报告为{doc.year}年{doc.kind}"),
-                    f"a title says {year} {m.group(2)}" + ("" if ok else f" but this is the {doc.year} report"),
+                    f"标题“{clip(text, width=40)}”写作{year}年" + ("" if ok else f"，而本报告为{doc.year}年{doc.kind}"),
+                    f"a title says {year}" + ("" if ok else f" but this is the {doc.year} {doc.kind} report"),
                     [],
                     kind="wrong_year",
                     severity="warning",
