@@ -34,7 +34,10 @@ class _Group(click.Group):
             sys.exit(130)
         except sqlite3.OperationalError as exc:  # disk full, an I/O error, locked for too long
             say(f"Error: the index database could not be read or written ({exc})")
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.DatabaseError as exc:  # damage the checks on open missed: the next open checks in full
+            from index.store import forget_clean_closes
+
+            forget_clean_closes()
             say(f"Error: an index database is damaged ({exc}); run `dqa index PATH --index DIR` to rebuild it")
         except OSError as exc:
             say(f"Error: {exc.filename or 'a file'}: {exc.strerror or exc}")

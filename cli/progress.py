@@ -62,6 +62,6 @@ def open_library(corpus: Sequence[str], index_dir: str | None, model: str | None
 
 
 def build_index(paths: Sequence[str | Path], index_dir: str | Path, model: str | None) -> BuildReport:
-    """index_paths with a progress bar, and the full health check of the database (`dqa index` is the repair)."""
+    """index_paths with a progress bar."""
     with file_progress() as on_file:
-        return index_paths(list(paths), index_dir, model, on_file, verify=True)
+        return index_paths(list(paths), index_dir, model, on_file)

@@ -74,18 +74,18 @@ class FileIndexed(BaseModel):
 
 def index_paths(
     paths: list[str | Path], index_dir: str | Path, model: str | None = None,
-    on_file: Callable[[FileIndexed], None] | None = None, verify: bool = False,
+    on_file: Callable[[FileIndexed], None] | None = None,
 ) -> BuildReport:  # fmt: skip
     """Index files and directories into `index_dir`; raises DqaError only for a model mismatch or a lock held
     too long.
 
     `on_file` hears about each file that needed parsing as it is done, and of progress within large files, so a
-    caller can draw progress. `verify` runs the database's full health check (see Store).
+    caller can draw progress.
     """
     report = BuildReport()
     tell = on_file or (lambda event: None)
     with writer_lock(index_dir, lambda note: tell(FileIndexed(done=0, total=0, path=str(index_dir), note=note))):
-        store = Store(index_dir, rebuild=True, verify=verify)
+        store = Store(index_dir, rebuild=True)
         try:
             _build(store, paths, model, report, tell)
         except KeyboardInterrupt:

@@ -188,17 +188,27 @@ def writer_lock(root: str | Path, on_wait: Callable[[str], None] | None = None) 
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+_OPENED: set[Path] = set()  # the index directories this process opened
+
+
+def forget_clean_closes() -> None:
+    """SQLite found damage that the checks on open missed: every index this process opened gets the full check
+    next time (their record of a clean close is dropped)."""
+    for root in _OPENED:
+        (root / HEALTH_FILE).unlink(missing_ok=True)
+
+
 class Store:
     """One index directory: the SQLite database plus the vectors of its chunks."""
 
-    def __init__(self, root: str | Path, rebuild: bool = False, verify: bool = False) -> None:
+    def __init__(self, root: str | Path, rebuild: bool = False) -> None:
         """Open or create the index. A damaged database is refused with the way out, or, when `rebuild` (the
-        caller indexes the documents next), moved aside for a fresh one. `verify` runs SQLite's full check even
-        when index.db looks as it did at its last clean close."""
+        caller indexes the documents next), moved aside for a fresh one."""
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        _OPENED.add(self.root)
         self.notes: list[str] = []
-        problem = self._check(verify)
+        problem = self._check()
         if problem and not rebuild:
             raise DqaError(
                 f"the index at {self.root} is damaged ({problem}); run `dqa index PATH --index {self.root}` "
@@ -218,7 +228,7 @@ class Store:
         db.execute("PRAGMA foreign_keys=ON")
         return db
 
-    def _check(self, verify: bool) -> str | None:
+    def _check(self) -> str | None:
         """What is wrong with index.db, or None; SQLite's quick_check only when the file changed unseen."""
         path = self.root / DB_FILE
         if not path.exists():
@@ -229,7 +239,7 @@ class Store:
         if path.stat().st_size == 0:
             return "index.db is empty but vectors.faiss is not" if (self.root / VECTORS_FILE).exists() else None
         try:
-            if not verify and Health.model_validate_json((self.root / HEALTH_FILE).read_text()) == Health.of(self.root):
+            if Health.model_validate_json((self.root / HEALTH_FILE).read_text()) == Health.of(self.root):
                 return None
         except (OSError, ValueError):
             pass  # no record of a clean close: check

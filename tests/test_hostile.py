@@ -326,6 +326,26 @@ def test_damaged_index_is_named_and_rebuilt(clean_index: tuple[Path, Path], tmp_
     assert dqa("search", "公务接待费", "--index", str(ix), "--json").stdout == expected
 
 
+def test_damage_the_open_checks_miss_is_found_by_the_next_open(clean_index: tuple[Path, Path], tmp_path: Path) -> None:
+    """Garbled pages behind an intact header, with index.db's size and mtime kept and its clean-close record
+    matching: the first query that meets the damage is one line, and the next `dqa index` checks and rebuilds."""
+    folder, clean = clean_index
+    ix = tmp_path / "ix"
+    shutil.copytree(clean, ix)
+    db = ix / "index.db"
+    for name in ("index.db-wal", "index.db-shm"):
+        (ix / name).unlink(missing_ok=True)
+    before = db.stat()
+    db.write_bytes(db.read_bytes()[:4096] + os.urandom(before.st_size - 4096))
+    os.utime(db, ns=(before.st_atime_ns, before.st_mtime_ns))
+    (ix / index.store.HEALTH_FILE).write_text(index.store.Health.of(ix).model_dump_json(), encoding="utf-8")
+
+    searched = dqa("search", "公务接待费", "--index", str(ix))
+    assert searched.exit_code == 2 and len(errors(searched)) == 1 and "damaged" in searched.stderr
+    rebuilt = dqa("index", str(folder), "--index", str(ix), "--model", "test-hash")
+    assert rebuilt.exit_code == 0 and "moved to" in rebuilt.stderr and "2 indexed" in rebuilt.stderr
+
+
 # --- 11. one writer at a time; no worker left behind -----------------------------------------------------------
 
 
