@@ -17,8 +17,8 @@ from cli.schema_view import show_schema
 from corpus.cache import load_document
 from corpus.errors import DqaError, visible
 from corpus.facts import document_facts
+from corpus.files import corpus_files
 from corpus.model import Document, Fact, Table
-from corpus.reader import corpus_files
 
 
 def for_each_document(paths: tuple[str, ...], work: Callable[[Document], None]) -> None:

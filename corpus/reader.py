@@ -1,5 +1,4 @@
-"""Read any supported file into a Document: find the files of a corpus, pick the reader by extension, then
-detect metadata.
+"""Read any supported file into a Document: pick the reader by extension, then detect metadata.
 
 Every failure to read a file is a DqaError naming the file and the reason, whatever the reader raised, so a
 caller can report it in one line and go on with the other files.
@@ -8,133 +7,19 @@ caller can report it in one line and go on with the other files.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import stat
-import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-
-from pydantic import BaseModel, Field
 
 from corpus.errors import DqaError, visible
 from corpus.identity import read_identity
-from corpus.limits import MAX_FILE_BYTES, MAX_TEXT_BYTES, MB
+from corpus.limits import MAX_FILE_BYTES, MB
 from corpus.model import Document, Page
 
 SUPPORTED = (".pdf", ".txt", ".text", ".docx", ".xlsx")
 PageProgress = Callable[[int, int], None]  # (pages read, pages in the file)
 
 _TITLE = re.compile(r"^(.{2,60}?(?:决算|预算)(?:公开)?)")
-
-
-class CorpusFiles(BaseModel):
-    """The report files under some paths: absolute paths, links kept under their own name (a linked report
-    works like a copy of it)."""
-
-    files: list[str] = Field(default_factory=list)
-    folders: list[str] = Field(default_factory=list)  # the folders walked
-    links: list[tuple[str, str]] = Field(default_factory=list)  # (link, target) of reports linked from outside
-    refused: list[tuple[str, str]] = Field(default_factory=list)  # (path, reason): missing, or a link not followed
-
-
-def corpus_files(paths: Iterable[str | Path]) -> CorpusFiles:
-    """Files as given and the supported files under folders, in a stable order, without duplicates.
-
-    Hidden folders (.dqa, .git) are skipped and linked folders are not entered. A file that is a link whose
-    target lies outside its folder is followed only when the target is a regular file and a report by its
-    content (`check_linked_report`); otherwise it is refused with the reason.
-    """
-    found = CorpusFiles()
-    for given in paths:
-        path = Path(os.path.abspath(given))
-        if path.is_dir():
-            found.folders.append(str(path))
-            candidates = [(f, path) for f in _walk(path)]
-        elif path.is_file() or (path.is_symlink() and not path.exists()):
-            candidates = [(path, path.parent)]
-        else:
-            found.refused.append((str(path), "not a regular file" if path.exists() else "no such file or directory"))
-            continue
-        for file, root in candidates:
-            if file.is_symlink():
-                try:
-                    outside = _check_link(file, root)
-                except DqaError as exc:
-                    found.refused.append((str(file), exc.reason))
-                    continue
-                if outside:
-                    found.links.append((str(file), str(file.resolve())))
-            found.files.append(str(file))
-    found.files = list(dict.fromkeys(found.files))
-    return found
-
-
-def _walk(folder: Path) -> list[Path]:
-    """Supported files under a folder: hidden files and folders skipped, linked folders not entered, no FIFOs
-    or devices (reading one would block or never end); file links kept, for `corpus_files` to check."""
-    out = []
-    for top, dirs, names in os.walk(folder):  # followlinks=False
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        files = [Path(top) / n for n in names if not n.startswith(".") and Path(n).suffix.lower() in SUPPORTED]
-        out += [f for f in files if f.is_file() or f.is_symlink()]
-    return sorted(out)
-
-
-def _check_link(link: Path, root: Path) -> bool:
-    """Whether the link leads outside `root`; a DqaError if it is not to be followed. A broken link is let
-    through for the reader to name."""
-    target = link.resolve()
-    if not target.is_relative_to(root.resolve()):
-        check_linked_report(link, target)
-        return True
-    if target.exists() and not target.is_file():
-        raise DqaError(f"links to {target}, which is not a regular file; not followed", link)
-    return False
-
-
-def check_linked_report(link: Path, target: Path) -> None:
-    """A link out of the corpus is read only if it leads to a regular file that is a report of the link's type
-    by its content: a PDF header, an OOXML package of the right kind, or text that decodes and names a 预算/决算."""
-    reason = f"links to {target}, outside the corpus"
-    try:
-        info = target.stat()
-    except OSError:
-        raise DqaError(f"{reason}, which does not exist; not followed", link) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise DqaError(f"{reason}, which is not a regular file; not followed", link)
-    suffix = link.suffix.lower()
-    with target.open("rb") as fh:
-        head = fh.read(1024)
-    if suffix == ".pdf":
-        ok = b"%PDF-" in head
-    elif suffix in (".docx", ".xlsx"):
-        ok = _is_package(target, "word/document.xml" if suffix == ".docx" else "xl/workbook.xml")
-    else:
-        ok = _is_report_text(target, info.st_size)
-    if not ok:
-        raise DqaError(f"{reason}, which is not a {suffix} report by its content; not followed", link)
-
-
-def _is_package(path: Path, part: str) -> bool:
-    try:
-        with zipfile.ZipFile(path) as package:
-            names = set(package.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return False
-    return "[Content_Types].xml" in names and part in names
-
-
-def _is_report_text(path: Path, size: int) -> bool:
-    from corpus.text import decode
-
-    if size > MAX_TEXT_BYTES:
-        return False
-    try:
-        text, _ = decode(path.read_bytes(), path)
-    except (DqaError, OSError):
-        return False
-    return "预算" in text or "决算" in text
 
 
 def display_name(path: str | Path) -> str:

@@ -25,8 +25,9 @@ from pydantic import BaseModel, Field
 from corpus.cache import CACHE_VERSION as PARSER_VERSION
 from corpus.errors import DqaError
 from corpus.facts import document_facts
+from corpus.files import corpus_files
 from corpus.model import Document, Fact
-from corpus.reader import content_id, corpus_files, read_document
+from corpus.reader import content_id, read_document
 from index.chunks import Chunk, document_chunks
 from index.embed import load_embedder
 from index.store import Store, writer_lock
