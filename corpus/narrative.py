@@ -26,6 +26,8 @@ _FUNCTION_PATH = re.compile(
     r"([^()“”\"，,。；;：:、.\d]+?)\(\d{0,3}类\)(?:支出)?(?:([^()]+?)\(\d{0,2}款\))?(?:([^()]+?)\(\d{0,2}项\))?"
 )
 _CODE_NAME = re.compile(r"(2\d{4}(?:\d{2})?)([\u4e00-\u9fff（）()]{2,30})$")
+# "实验室及相关设施（2060204），2024年度决算数为": a name with its code after it
+_NAME_CODE = re.compile(r"([\u4e00-\u9fff]{2,30})\((2\d{4}(?:\d{2})?)\)[,，]?[^,，。；;]{0,16}$")
 # "“一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”科目": 类-款-项 joined by dashes
 _DASH_PATH = re.compile(r"([\u4e00-\u9fff()]{2,20}?)-([\u4e00-\u9fff()]{2,30}?)(?:-([\u4e00-\u9fff()]{2,30}?))?(?:科目|$)")
 _CLAUSE_END = re.compile(r"[。；;！？\n]")
@@ -38,6 +40,7 @@ _SHORT_GAP = ("", "为", "是", "共", "达", "数为", ":")
 # a figure about the item named before it; a level with no item of its own is not that item
 # ("（二）公用经费X万元，商品和服务支出（类）Y万元，办公费（款）支出Z万元": Z is no 公用经费)
 _CHANGE_MEASURES = {"增减额", "增减率", "占比", "完成率", "比率"}
+_LEAD_END = re.compile(r"[\s”\"]*(?:支出)?[\s”\"]*(?:[\d,.]+\s*万?元)?")
 _CODE_PART = re.compile(r"0\d(?:项|款|类)")
 # a comparison's base, the item's own budget or last year's figure: "占预算数137万元", "比去年同期9.84万元"
 _BASE = re.compile(
@@ -95,6 +98,11 @@ class _NarrativeClassifier:
             line = self.schema.by_code(m.group(1), name=m.group(2))
             if line is not None:
                 return line.id, scope_in(text)
+        m = _NAME_CODE.search(text)
+        if m:
+            line = self.schema.by_code(m.group(2), name=m.group(1))
+            if line is not None and label_key(m.group(1)) in {label_key(n) for n in line.names}:
+                return line.id, scope_in(text)
         for end in range(len(text), 1, -1):
             gap = text[end:]
             if not _FILLER.fullmatch(gap):
@@ -116,10 +124,10 @@ class _NarrativeClassifier:
     def lead(self, paragraph: str) -> str | None:
         """The 类/款/项 a numbered paragraph opens with ("11、住房保障支出（类）住房改革支出（款）购房补贴（项）。主要用于：
         …。年初预算为258.50万元，支出决算为258.40万元。"): the item of the figures its later sentences print bare."""
-        head = normalize(re.split(r"[。：:]", paragraph, maxsplit=1)[0])
-        m = _FUNCTION_PATH.search(head) if len(head) <= 80 and not re.search(r"\d[万元%]", head) else None
-        if m is None or head[m.end() :].strip("支出 "):
-            return None  # the path must close the opening line ("…（款）事" is cut, not a 款)
+        head = normalize(re.split(r"[。：:，,；;]", paragraph, maxsplit=1)[0])
+        m = _FUNCTION_PATH.search(head) if len(head) <= 80 else None
+        if m is None or not _LEAD_END.fullmatch(head[m.end() :]):
+            return None  # the path must close the opening line ("…（款）事" is cut, not a 款), its amount aside
         return self._function_path(m)
 
     def _fund_total(self, item_id: str) -> bool:
