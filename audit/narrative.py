@@ -39,11 +39,18 @@ _RULE_OF = {
 }
 
 
-def _levels(report: Report) -> list[Fact]:
-    """Narrative amounts of money that are a level (not a change, a share or an approximation)."""
+def _amounts(report: Report) -> list[Fact]:
+    """Narrative amounts of money that are a level (not a change, a share or an approximation), zeros included."""
     return [
-        f for f in report.text if f.kind == "money" and f.yuan and f.measure in BASE_MEASURES and not f.approx
-    ]  # a zero is how the narrative says "none", for many items at once
+        f
+        for f in report.text
+        if f.kind == "money" and f.yuan is not None and f.measure in BASE_MEASURES and not f.approx
+    ]
+
+
+def _levels(report: Report) -> list[Fact]:
+    """The non-zero ones: a zero is how the narrative says "none", for many items at once."""
+    return [f for f in _amounts(report) if f.yuan]
 
 
 def _item(report: Report, f: Fact) -> str | None:
@@ -280,8 +287,8 @@ def _against_tables(report: Report, f: Fact, candidates: list[Fact], explicit: b
     kind = "unit_slip" if slipped is not None else _slip(f, near)
     excess = abs(near.yuan - f.yuan) - tolerance(near) - tolerance(f)  # type: ignore[operator]
     one_value = len(values) == 1
-    if kind != "unit_slip" and excess <= 4 * tolerance(f):
-        kind, severity = "rounding", "info"  # "87.70万元" for 877,080元: truncated, not wrong
+    if kind != "unit_slip" and excess <= tolerance(f):
+        kind, severity = "rounding", "info"  # "87.70万元" for 877,080元: truncated, not rounded
     elif kind == "unit_slip":
         severity = "error"
     elif kind in _SLIPS or (explicit and one_value):
@@ -313,7 +320,7 @@ def narrative_sums(report: Report) -> list[Result]:
     the schema's sum is named."""
     parents = sum_parents(report.schema)
     groups: dict[tuple, dict[str, Fact]] = defaultdict(dict)
-    for f in _levels(report):
+    for f in _amounts(report):  # a part stated as 0 is a part named
         item = report.schema.item(f.line or "")
         if item is not None:
             groups[(_paragraph(report, f), f.measure, f.period)].setdefault(_node(item), f)
@@ -321,8 +328,8 @@ def narrative_sums(report: Report) -> list[Result]:
     for members in groups.values():
         for key, whole in members.items():
             parts = _parts(report, key, members, parents)
-            if parts:
-                found = _narrative_sum(report, key, whole, parts)
+            if parts and whole.yuan:
+                found = _narrative_sum(report, key, whole, {p: members[p] for p in parts})
                 if found is not None:
                     out.append(found)
     return out
@@ -341,8 +348,7 @@ def _parts(report: Report, key: str, members: dict[str, Fact], parents: dict[str
     return [k for k in members if k != key and key in parents.get(k, [])[:1]]
 
 
-def _narrative_sum(report: Report, key: str, whole: Fact, parts: list[str]) -> Result | None:
-    members = {p: f for p, f in _members(report, whole, parts).items()}
+def _narrative_sum(report: Report, key: str, whole: Fact, members: dict[str, Fact]) -> Result | None:
     facts = list(members.values())
     summed = sum((f.yuan for f in facts), Decimal(0))  # type: ignore[misc]
     slack = 2 * min(tolerance(f) for f in [whole, *facts])  # the narrative drops trailing zeros: "15万元" is 15.00
@@ -372,19 +378,44 @@ def _narrative_sum(report: Report, key: str, whole: Fact, parts: list[str]) -> R
     )
 
 
-def _members(report: Report, whole: Fact, parts: list[str]) -> dict[str, Fact]:
-    """The parts' facts, in the order the paragraph states them."""
-    found = {}
+def narrative_balance(report: Report) -> list[Result]:
+    """收入总计 = 支出总计 as the narrative states them (same fund scope, measure and year)."""
+    sides: dict[tuple, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
     for f in _levels(report):
-        item = report.schema.item(f.line or "")
-        if (
-            item is not None
-            and _node(item) in parts
-            and _paragraph(report, f) == _paragraph(report, whole)
-            and (f.measure, f.period) == (whole.measure, whole.period)
-        ):
-            found.setdefault(_node(item), f)
-    return found
+        if f.line in ("inc_grand_total", "exp_grand_total"):
+            sides[(f.scope, f.measure, f.period)][f.line].append(f)
+    out = []
+    for side in sides.values():
+        income, spending = side.get("inc_grand_total"), side.get("exp_grand_total")
+        if not income or not spending:
+            continue
+        for f in spending:
+            match = next((g for g in income if abs(g.yuan - f.yuan) <= tolerance(g) + tolerance(f)), None)  # type: ignore[operator]
+            if match is not None:
+                out.append(
+                    result("balanced_totals", "holds", f"收入总计{match.printed}=支出总计{f.printed}",
+                           f"total revenue {match.printed} = total expenditure {f.printed}", [f, match])
+                )  # fmt: skip
+                continue
+            g = income[0]
+            kind = _slip(f, g)
+            if kind not in _SLIPS and _paragraph(report, f) != _paragraph(report, g):
+                continue  # apart, "收入总计" and "支出总计" may be this year's only (西南大学: 本年收入 and 本年支出)
+            out.append(
+                result(
+                    "balanced_totals",
+                    "broken",
+                    f"正文的收入总计{g.printed}与支出总计{f.printed}不相等",
+                    f"the text's total revenue {g.printed} differs from its total expenditure {f.printed}",
+                    [f, g],
+                    kind=kind,
+                    severity="warning",
+                    expected=g.printed,
+                    found=f.printed,
+                    difference=in_unit(f.yuan - g.yuan, f.unit),  # type: ignore[operator]
+                )
+            )
+    return out
 
 
 # -- parts after 其中 never exceed their total ---------------------------------------------------------------

@@ -24,7 +24,9 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     # inside one statement (audit/tables.py)
-    Rule("balanced_totals", "收入总计 = 支出总计 in every two-sided summary statement"),
+    Rule(
+        "balanced_totals", "收入总计 = 支出总计 in every two-sided summary statement, and as the narrative states them"
+    ),
     Rule("year_totals", "the income or expenditure lines (or 类) of a column add up to 本年收入合计 / 本年支出合计"),
     Rule(
         "grand_totals",
@@ -70,6 +72,7 @@ _CHECKS: tuple[Check, ...] = (
     narrative.narrative_lines,
     narrative.restated,
     narrative.narrative_sums,
+    narrative.narrative_balance,
     narrative.parts_within_total,
     changes.stated_changes,
     changes.stated_shares,

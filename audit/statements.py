@@ -27,7 +27,7 @@ _TOTALS = ("exp_this_year", "inc_this_year", "exp_basic")
 def table_key(report: Report, statement: Statement, f: Fact) -> tuple | None:
     """What a table figure is, for comparison across statements; None for what is not comparable."""
     line = report.schema.lines.get(f.line or "")
-    if line is None or f.kind != "money" or f.yuan is None or statement.line_from == "header":
+    if line is None or f.kind != "money" or f.yuan is None:
         return None
     ids = (f.column or "").split("/")
     measure, breakdown = ids[-1], [x for x in ids[:-1] if x != "total"]
@@ -84,7 +84,7 @@ def _compare(report: Report, printed: dict[str, Fact]) -> tuple[tuple[str, str],
     right, wrong = clusters[0][0], clusters[1][0]
     sure = len(clusters[0]) >= 2 and all(len(c) == 1 for c in clusters[1:])
     diff = wrong.yuan - right.yuan  # type: ignore[operator]
-    if wrong.unit == right.unit:
+    if wrong.unit == right.unit and _places(wrong) == _places(right):
         severity = graded(abs(diff), Decimal(0), diff, right.yuan, sure=sure)  # type: ignore[arg-type]
     else:  # a difference within a few units of the coarser rounding is rounding
         excess = abs(diff) - tolerance(right) - tolerance(wrong)
@@ -106,11 +106,17 @@ def _compare(report: Report, printed: dict[str, Fact]) -> tuple[tuple[str, str],
 
 
 def _same(a: Fact, b: Fact) -> bool:
-    """In the same unit, one line shows the same number (326.71 vs 326.72 is a slip; "15" and "15.00" agree, as
-    tables drop trailing zeros); in two units, the same amount within the rounding of the coarser."""
-    if a.unit == b.unit:
+    """Printed to the same digits, one line shows the same number (326.71 vs 326.72 is a slip); in another unit or
+    to fewer digits ("22,118,861" beside 22,118,861.34), the same amount within the rounding of the coarser."""
+    if a.unit == b.unit and _places(a) == _places(b):
         return a.value == b.value
-    return abs(a.yuan - b.yuan) <= tolerance(a) + tolerance(b)  # type: ignore[operator]
+    return abs(a.yuan - b.yuan) <= max(tolerance(a), tolerance(b))  # type: ignore[operator]
+
+
+def _places(f: Fact) -> int:
+    """Decimals as printed (the parsed value keeps them: "15.00" has two)."""
+    exponent = f.value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0
 
 
 def _diff(yuan: Decimal, like: Fact) -> str:
