@@ -25,6 +25,8 @@ _MEASURES = {
 _FUNCTION_PATH = re.compile(
     r"([^()“”\"，,。；;：:、.\d]+?)\(\d{0,3}类\)(?:支出)?(?:([^()]+?)\(\d{0,2}款\))?(?:([^()]+?)\(\d{0,2}项\))?"
 )
+# "行政事业单位离退休（款）机关事业单位基本养老保险费（项）": a path that starts at its 款
+_KUAN_PATH = re.compile(r"([^()“”\"，,。；;：:、.\d]+?)\(\d{0,2}款\)(?:([^()]+?)\(\d{0,2}项\))?")
 _CODE_NAME = re.compile(r"(2\d{4}(?:\d{2})?)([\u4e00-\u9fff（）()]{2,30})$")
 # "实验室及相关设施（2060204），2024年度决算数为": a name with its code after it
 _NAME_CODE = re.compile(r"([\u4e00-\u9fff]{2,30})\((2\d{4}(?:\d{2})?)\)[,，]?[^,，。；;]{0,16}$")
@@ -86,6 +88,11 @@ class _NarrativeClassifier:
         m = _FUNCTION_PATH.search(text)
         if m:
             line = self._function_path(m)
+            if line:
+                return line, scope_in(text)
+        m = None if "类)" in text else _KUAN_PATH.search(text)
+        if m:
+            line = self._function_path(m, first=1)
             if line:
                 return line, scope_in(text)
         m = _DASH_PATH.search(text)
@@ -154,11 +161,12 @@ class _NarrativeClassifier:
             return narrative.unit_kind in ("percent", "score") or kind == "percent"
         return kind != "count"
 
-    def _function_path(self, m: re.Match[str]) -> str | None:
+    def _function_path(self, m: re.Match[str], first: int = 0) -> str | None:
+        """The line of a 类/款/项 path (from its 款 when first=1): each level one line under the one before."""
         names = [label_key(g) for g in m.groups() if g]
         parent: str | None = None
         found: str | None = None
-        for depth, name in enumerate(names):
+        for depth, name in enumerate(names, start=first):
             level = ("类", "款", "项")[depth]
             match = [
                 x for x in self.schema.lines_named(name) + self.schema.lines_named(name + "支出")
