@@ -319,20 +319,43 @@ def narrative_sums(report: Report) -> list[Result]:
     服务 … as one paragraph states them: the parts never exceed their total, and add up to it when every part of
     the schema's sum is named."""
     parents = sum_parents(report.schema)
-    groups: dict[tuple, dict[str, Fact]] = defaultdict(dict)
+    paragraphs: dict[tuple, dict[str, Fact]] = defaultdict(dict)
+    sections: dict[tuple, list[Fact]] = defaultdict(list)
     for f in _amounts(report):  # a part stated as 0 is a part named
         item = report.schema.item(f.line or "")
         if item is not None:
-            groups[(_paragraph(report, f), f.measure, f.period)].setdefault(_node(item), f)
+            paragraphs[(_paragraph(report, f), f.measure, f.period)].setdefault(_node(item), f)
+            sections[(_section(report, f), f.measure, f.period)].append(f)
     out = []
-    for members in groups.values():
+    for (_, measure, period), members in paragraphs.items():
         for key, whole in members.items():
-            parts = _parts(report, key, members, parents)
+            near = members
+            parts = _parts(report, key, near, parents)
+            if not parts:  # "…预算总金额为2247.85万元。" then "其中拟购买货物59万元，…" in the next paragraph
+                near = _after(report, whole, sections[(_section(report, whole), measure, period)])
+                parts = _parts(report, key, near, parents)
             if parts and whole.yuan:
-                found = _narrative_sum(report, key, whole, {p: members[p] for p in parts})
+                found = _narrative_sum(report, key, whole, {p: near[p] for p in parts})
                 if found is not None:
                     out.append(found)
     return out
+
+
+def _section(report: Report, f: Fact) -> tuple:
+    page = report.doc.pages[f.page - 1] if 0 < f.page <= len(report.doc.pages) else None
+    para = next((p for p in page.paragraphs if p.start <= (f.start or 0) < p.end), None) if page else None
+    return tuple(para.heading_path) if para is not None else (f.page,)
+
+
+def _after(report: Report, whole: Fact, section: list[Fact]) -> dict[str, Fact]:
+    """The items stated after a total in its section, each first time."""
+    members: dict[str, Fact] = {}
+    for f in section:
+        item = report.schema.item(f.line or "")
+        if item is not None and (f.page, f.start or 0) > (whole.page, whole.start or 0):
+            members.setdefault(_node(item), f)
+    members.setdefault(_node(report.schema.item(whole.line or "")), whole)
+    return members
 
 
 def _node(item: object) -> str:
