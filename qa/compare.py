@@ -76,11 +76,34 @@ _FUNDS_ZH = {"all": "全部资金", "fiscal": "财政拨款", "gp": "一般公�
 
 
 @dataclass
+class Item:
+    """One item a comparison asks for: the parsed words, and what the schema makes of them (looked up once)."""
+
+    question: Question
+    lines: list[str]  # the schema lines (money) it names, best first; "三公" names the 三公 total
+    narrower: list[str]  # narrower lines, used only when a report states nothing broader
+    scope: str | None  # the fund scope it names ("财政拨款安排的…")
+    name: str
+
+    @classmethod
+    def of(cls, q: Question) -> Item:
+        target = resolve(q)
+        lines = [i for i in target.items if item_kind(i) == "money"]
+        family = family_for(q.terms)
+        if not lines and family:
+            lines = [line.id for line in load_schema().lines_named(family.name)]
+        entry = load_schema().item(lines[0]) if lines else None
+        name = entry.name if entry else family.name if family else (q.terms[0][0] if q.terms else q.item)
+        narrower = [n for n in target.narrower if item_kind(n) == "money"]
+        return cls(q, lines, narrower, target.scope, name)
+
+
+@dataclass
 class Comparison:
     """What a comparison question asks."""
 
     mode: Mode
-    items: list[Question]
+    items: list[Item]
     lang: str
     order: Literal["most", "least"] | None = None
     years: tuple[int, int] | None = None
@@ -94,7 +117,7 @@ class Comparison:
 class Row:
     label: str
     report: Report | None
-    item: Question
+    item: Item
     found: Found | None = None
     funds: str | None = None
 
@@ -128,7 +151,7 @@ def parse_comparison(text: str, catalogue: list[Report]) -> Comparison | None:
     return None
 
 
-def _items(text: str, lang: str, catalogue: list[Report]) -> list[Question]:
+def _items(text: str, lang: str, catalogue: list[Report]) -> list[Item]:
     """The item (or items, split on commas and 'and') the question compares, as parsed questions."""
     rest = _SCOPE_WORDS.sub(" ", without_bodies(re.sub(r"(?<!\d)20\d\d年?(度)?", " ", text), catalogue))
     rest = (_NOISE_EN if lang == "en" else _NOISE_ZH).sub(" ", rest)
@@ -142,7 +165,7 @@ def _items(text: str, lang: str, catalogue: list[Report]) -> list[Question]:
         q = parse_question(part.strip())
         q.terms = [g for g in q.terms if any(len(t) >= 2 for t in g)]
         if q.terms:
-            out.append(q.model_copy(update={"lang": lang}))
+            out.append(Item.of(q.model_copy(update={"lang": lang})))
     return out
 
 
@@ -150,10 +173,9 @@ def compare(library: Library, c: Comparison, text: str, qid: str = "", doc_ids: 
     """Build the table and the summary for a parsed comparison."""
     catalogue = [r for r in reports(library, doc_ids) if not r.identity.template or r.identity.body in c.bodies]
     rows = _rows(c, _in_scope(c, catalogue))
-    lines = [_lines(q) for q in c.items]
     for row in rows:
-        row.found, row.funds = _find(library, row, lines[c.items.index(row.item)], None)
-    _one_fund_scope(library, rows, lines, c)
+        row.found, row.funds = _find(library, row, None)
+    _one_fund_scope(library, rows, c)
     if c.mode == "rank":
         rows = _ranked(rows, c.order)
     return _record(library, c, rows, text, qid)
@@ -181,7 +203,7 @@ def _rows(c: Comparison, chosen: list[Report]) -> list[Row]:
     item = c.items[0]
     if c.mode == "items":
         latest = max(chosen, key=lambda r: (r.identity.year or 0, r.identity.kind == "决算"), default=None)
-        return [Row(_item_name(q, _lines(q)), latest, q) for q in c.items]
+        return [Row(item.name, latest, item) for item in c.items]
     if c.mode == "scopes":
         return [Row(f"{r.identity.scope}{r.identity.kind}", r, item) for r in chosen]
     if c.mode == "trend":
@@ -196,24 +218,7 @@ def _rows(c: Comparison, chosen: list[Report]) -> list[Row]:
     ]
 
 
-def _lines(q: Question) -> list[str]:
-    """The schema lines (money) the item names, best first; "三公" names the 三公 total."""
-    lines = [i for i in resolve(q).items if item_kind(i) == "money"]
-    family = family_for(q.terms)
-    if not lines and family:
-        lines = [line.id for line in load_schema().lines_named(family.name)]
-    return lines
-
-
-def _item_name(q: Question, lines: list[str]) -> str:
-    schema = load_schema()
-    if lines and schema.item(lines[0]):
-        return schema.item(lines[0]).name  # type: ignore[union-attr]
-    family = family_for(q.terms)
-    return family.name if family else (q.terms[0][0] if q.terms else q.item)
-
-
-def _find(library: Library, row: Row, lines: list[str], funds: str | None) -> tuple[Found | None, str | None]:
+def _find(library: Library, row: Row, funds: str | None) -> tuple[Found | None, str | None]:
     """The report's figure for the item: its fact on the item's first schema line it states (in `funds` when
     given), else the item found by its printed names (qa.compare_items)."""
     if row.report is None:
@@ -225,19 +230,15 @@ def _find(library: Library, row: Row, lines: list[str], funds: str | None) -> tu
         (f, d) for d in docs for f in library.facts[d.id]
         if f.kind == "money" and f.yuan is not None and f.period == year and f.line and _measured(f, measure)
     ]  # fmt: skip
-    for line in lines:
+    for line in [*row.item.lines, *row.item.narrower]:  # a narrower line only when the report states nothing broader
         found = _on_line(facts, line, funds)
         if found:
             return found
-    for line in (n for q_line in lines[:1] for n in _narrower(row.item, q_line)):
-        found = _on_line(facts, line, funds)  # a narrower line answers only when the report states nothing broader
-        if found:
-            return found
     period_of = {d.id: {year} if year else set() for d in docs}
-    family = family_for(row.item.terms)
+    family = family_for(row.item.question.terms)
     if family:
-        return find_family(family, docs, library, measure, period_of, lines), None
-    return find_generic(row.item, docs, library, measure, period_of, lines), None
+        return find_family(family, docs, library, measure, period_of, row.item.lines), None
+    return find_generic(row.item.question, docs, library, measure, period_of, row.item.lines), None
 
 
 def _on_line(facts: list[tuple[Fact, Document]], line: str, funds: str | None) -> tuple[Found, str | None] | None:
@@ -254,11 +255,6 @@ def _on_line(facts: list[tuple[Fact, Document]], line: str, funds: str | None) -
             [(x, f.doc) for f in founds for x in f.facts]
         )
     return None
-
-
-def _narrower(item: Question, line: str) -> list[str]:
-    """The narrower lines the schema lists for the item (the 30217 公务接待费 of basic expenditure)."""
-    return [n for n in resolve(item).narrower if item_kind(n) == "money"]
 
 
 def _measured(fact: Fact, measure: str) -> bool:
@@ -303,16 +299,16 @@ def _best(hits: list[tuple[Fact, Document]], line: str) -> Found:
     return Found([fact], doc, fact.yuan)  # type: ignore[arg-type]
 
 
-def _one_fund_scope(library: Library, rows: list[Row], lines: list[list[str]], c: Comparison) -> None:
+def _one_fund_scope(library: Library, rows: list[Row], c: Comparison) -> None:
     """Where rows state the item in different fund scopes (财政拨款 in one report, all funds in another) and every
     such report also states it in one common scope, every row takes that scope."""
-    asked_scope = next((resolve(q).scope for q in c.items if resolve(q).scope), None)
+    asked_scope = next((item.scope for item in c.items if item.scope), None)
     stated = [r for r in rows if r.found]
     scopes = {r.funds for r in stated if r.funds}
     if not asked_scope and (len(scopes) <= 1 or scopes <= _FISCAL):
         return
     for funds in [asked_scope] if asked_scope else ["all", "fiscal"]:
-        again = [_find(library, r, lines[c.items.index(r.item)], funds) for r in stated]
+        again = [_find(library, r, funds) for r in stated]
         if asked_scope or all(found for found, _ in again):
             for row, (found, scope) in zip(stated, again, strict=True):
                 row.found, row.funds = found, scope or funds
@@ -374,7 +370,7 @@ def _summary(c: Comparison, rows: list[Row], table: list[ComparisonRow]) -> str:
     """One sentence in the asker's language, numbered like the citations."""
     zh = c.lang == "zh"
     stated = [t for t in table if t.status == "stated"]
-    item = _item_name(c.items[0], _lines(c.items[0])) if c.mode != "items" else ""
+    item = c.items[0].name if c.mode != "items" else ""
     missing = len(table) - len(stated)
     if not table:
         return "没有符合条件的报告。" if zh else "No report matches the question."
