@@ -121,6 +121,7 @@ async def test_markdown_export_has_the_chart_png(two_years: list, tmp_path: Path
 
 
 async def _ranking(pilot: Pilot) -> None:
+    pilot.app.query_one("#question", HistoryInput).cursor_blink = False  # the snapshot must not catch a blink
     await ask(pilot, RANK_RECEPTION)
     for _ in range(4):  # the scroll to the answer's question runs after the layouts that size the chart
         await pilot.pause()

@@ -33,9 +33,12 @@ class PageImage(VerticalScroll):
         picture = self.query_one("#page-image")
         picture.image = image  # type: ignore[attr-defined]
         picture.display = image is not None
-        self.call_after_refresh(self._scroll_to_box, fraction)
+        self.call_after_refresh(self._scroll_to_box, fraction, 3)
 
-    def _scroll_to_box(self, fraction: float) -> None:
+    def _scroll_to_box(self, fraction: float, again: int = 0) -> None:
+        """Scroll the cited box a third of the way down; again after the next layouts (the image sizes late)."""
         picture = self.query_one("#page-image")
         y = picture.virtual_region.y + fraction * picture.virtual_region.height - self.size.height / 3
         self.scroll_to(y=max(0, y), animate=False, immediate=True)
+        if again:
+            self.call_after_refresh(self._scroll_to_box, fraction, again - 1)
