@@ -1,8 +1,11 @@
 """`dqa export facts`: every fact of an indexed corpus as one spreadsheet or SQLite table.
 
 For journalists' own spreadsheets and for Datasette: one row per fact, with the report's
-department, year and kind beside every Fact field. Amounts stay exact: value and yuan
-are decimal TEXT in every format (never a float, never a REAL column).
+department, year and kind beside every Fact field. Amounts stay exact: value and yuan are
+decimal text in CSV; in .xlsx they are numeric cells (the exact decimal, formatted with its
+printed precision; the text again in value_text, yuan_text); SQLite keeps them as TEXT and
+adds numeric columns to sort and sum (yuan_fen: INTEGER fen, exact), indexes, and a
+`<name>.metadata.json` for Datasette (`datasette facts.sqlite -m facts.metadata.json`).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from cli.output import check_out
 from cli.progress import open_library
 from corpus.errors import DqaError
 from corpus.model import Document, Fact
-from qa.batch import csv_cell, written_whole, xlsx_row
+from qa.batch import csv_cell, written_whole, xlsx_sheet
 from qa.library import Library, default_index_dir
 
 COLUMNS = (
@@ -88,23 +91,69 @@ def write_csv(rows: Iterator[dict], out: Path) -> int:
 
 
 def write_xlsx(rows: Iterator[dict], out: Path) -> int:
-    """value and yuan as text cells, so Excel never rounds an amount to a float; no string is a formula."""
+    """value and yuan as numbers with their printed precision (exact text beside); no string is a formula."""
     from openpyxl import Workbook
 
-    n = 0
     with written_whole(out) as tmp:  # the rows stream to a temporary file as they are added: that can fail too
         book = Workbook(write_only=True)
-        sheet = book.create_sheet("facts")
-        sheet.append(list(COLUMNS))
-        for row in rows:
-            sheet.append(xlsx_row(sheet, [row[c] for c in COLUMNS]))
-            n += 1
+        n = xlsx_sheet(book, "facts", COLUMNS, ([row[c] for c in COLUMNS] for row in rows), ("value", "yuan"))
         book.save(tmp)
     return n
 
 
+NUMERIC = {
+    "value_num": "REAL",  # the value as printed, for sorting (approximate: the exact text is `value`)
+    "yuan_fen": "INTEGER",  # the amount in fen (1/100 yuan), exact; NULL when not a whole number of fen
+}
+INDEXES = (("doc",), ("department", "year"), ("label",), ("measure", "period"), ("yuan_fen",))
+LABELS = {
+    "value": "the value as printed, exact decimal text without separators",
+    "value_num": "value as a number (for sorting; exact text in value)",
+    "unit": "unit as printed (万元, 元, %, 辆 …)",
+    "yuan": "the amount in yuan, exact decimal text (empty for counts and percentages)",
+    "yuan_fen": "the amount in fen (1/100 yuan) as an exact integer: SUM(yuan_fen) / 100 is yuan",
+    "printed": "the figure exactly as the report prints it",
+    "page": "page of the report",
+    "quote": "the sentence or table row the figure is printed in",
+}
+
+
+def numeric_columns(row: dict) -> dict[str, float | int | None]:
+    """value_num and yuan_fen for one fact row (value and yuan are exact decimal text)."""
+    from decimal import Decimal
+
+    fen = None if row["yuan"] is None else Decimal(row["yuan"]) * 100
+    return {
+        "value_num": float(row["value"]),
+        "yuan_fen": int(fen) if fen is not None and fen == fen.to_integral_value() else None,
+    }
+
+
+def datasette_metadata(out: Path) -> dict:
+    """What Datasette shows about the facts table: a title, column descriptions, sortable columns."""
+    columns = {c: LABELS.get(c, c.replace("_", " ")) for c in (*COLUMNS, *NUMERIC)}
+    sortable = ["doc", "department", "year", "label", "period", "measure", "value_num", "yuan_fen", "page"]
+    return {
+        "title": "dqa facts",
+        "description": "Every amount of the reports: label, period, measure, value as printed, unit, yuan, page.",
+        "databases": {
+            out.stem: {
+                "tables": {
+                    "facts": {
+                        "label_column": "label",
+                        "sortable_columns": sortable,
+                        "columns": columns,
+                        "facets": ["department", "year", "kind", "measure"],
+                    }
+                }
+            }
+        },
+    }
+
+
 def write_sqlite(rows: Iterator[dict], out: Path) -> int:
-    """A `facts` table with value and yuan declared TEXT (Datasette shows them exactly)."""
+    """A `facts` table with value and yuan declared TEXT (Datasette shows them exactly), value_num and yuan_fen
+    to sort and sum, indexes, and `<name>.metadata.json` beside it for Datasette."""
     types = {
         "year": "INTEGER",
         "period": "INTEGER",
@@ -117,22 +166,31 @@ def write_sqlite(rows: Iterator[dict], out: Path) -> int:
     }
     with written_whole(out) as tmp:
         try:
-            return _write_sqlite(rows, tmp, types)
+            n = _write_sqlite(rows, tmp, {**types, **NUMERIC})
         except sqlite3.Error as exc:  # disk full, mostly
             raise DqaError(f"cannot be written ({exc})", out) from None
+    with written_whole(out.with_name(f"{out.stem}.metadata.json")) as tmp:
+        tmp.write_text(json.dumps(datasette_metadata(out), ensure_ascii=False, indent=2), encoding="utf-8")
+    return n
 
 
 def _write_sqlite(rows: Iterator[dict], out: Path, types: dict[str, str]) -> int:
     db = sqlite3.connect(out)
     try:
-        columns = ", ".join(f'"{c}" {types.get(c, "TEXT")}' for c in COLUMNS)
+        names = (*COLUMNS, *NUMERIC)
+        columns = ", ".join(f'"{c}" {types.get(c, "TEXT")}' for c in names)
         db.execute(f"CREATE TABLE facts ({columns})")
-        marks = ", ".join("?" for _ in COLUMNS)
+        marks = ", ".join("?" for _ in names)
         n = 0
         with db:
             for row in rows:
-                db.execute(f"INSERT INTO facts VALUES ({marks})", [row[c] for c in COLUMNS])
+                row = {**row, **numeric_columns(row)}
+                db.execute(f"INSERT INTO facts VALUES ({marks})", [row[c] for c in names])
                 n += 1
+            for index in INDEXES:
+                name = "facts_" + "_".join(index)
+                quoted = ", ".join(f'"{c}"' for c in index)
+                db.execute(f"CREATE INDEX {name} ON facts ({quoted})")
     finally:
         db.close()
     return n
@@ -162,6 +220,10 @@ def _write_sqlite(rows: Iterator[dict], out: Path, types: dict[str, str]) -> int
 )
 def export_facts(corpus: tuple[str, ...], index_dir: str | None, out: Path) -> None:
     """One row per fact: doc, department, year, kind and every fact field.
+
+    In .xlsx, value and yuan are numbers (exact, with the printed precision; the text in value_text and
+    yuan_text); .sqlite adds value_num and yuan_fen (INTEGER fen, exact) with indexes, and writes
+    <name>.metadata.json for Datasette.
 
     Example: dqa export facts --corpus samples --out facts.xlsx
     """

@@ -210,13 +210,9 @@ class Writer:
     def _save_xlsx(self) -> None:
         import openpyxl
 
-        with written_whole(self.path) as tmp:
-            book = openpyxl.Workbook()
-            sheet = book.active
-            sheet.title = "answers"
-            sheet.append(CSV_COLUMNS)
-            for record in self.records:
-                sheet.append(xlsx_row(sheet, csv_row(record)))
+        with written_whole(self.path) as tmp:  # rows stream to a temporary file as they are added: that can fail too
+            book = openpyxl.Workbook(write_only=True)
+            xlsx_sheet(book, "answers", CSV_COLUMNS, (csv_row(r) for r in self.records), XLSX_NUMBERS)
             book.save(tmp)
 
 
@@ -268,6 +264,67 @@ def xlsx_row(sheet, values: list) -> list:  # type: ignore[no-untyped-def]
             cell.data_type = "s"
         cells.append(cell)
     return cells
+
+
+XLSX_NUMBERS = ("value", "yuan")  # numeric cells in .xlsx results; their exact text also in value_text, yuan_text
+XLSX_SAMPLE = 500  # rows looked at to size the columns
+XLSX_MAX_WIDTH = 60
+
+
+def number_format(text: str) -> str:
+    """The Excel number format that shows a decimal as printed: '54.39' → '#,##0.00', '8300' → '#,##0'."""
+    decimals = len(text.partition(".")[2])
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def xlsx_sheet(book, title: str, columns, rows, numbers=()) -> int:  # type: ignore[no-untyped-def]
+    """One sheet a spreadsheet can add up: the `numbers` columns as numeric cells (the exact Decimal, formatted
+    with its printed precision) and their exact text again in '<column>_text' columns at the end; every other
+    string a text cell (`xlsx_row`); the header frozen with an autofilter; widths fitted to the first rows.
+    `book` is a write-only openpyxl Workbook; returns the number of rows written."""
+    from decimal import Decimal, InvalidOperation
+
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.utils import get_column_letter
+
+    header = [*columns, *(f"{c}_text" for c in numbers)]
+    at = [list(columns).index(c) for c in numbers]
+    sheet = book.create_sheet(title)
+
+    def cells(values: list) -> list:
+        texts = ["" if values[i] is None else str(values[i]) for i in at]
+        out = xlsx_row(sheet, [*values, *texts])
+        for i, text in zip(at, texts, strict=True):
+            try:
+                number = Decimal(text) if text else None
+            except InvalidOperation:
+                continue  # not a plain decimal: left as text
+            out[i] = WriteOnlyCell(sheet, value=number)
+            if number is not None:
+                out[i].number_format = number_format(text)
+        return out
+
+    rows = iter(rows)
+    first = [list(r) for _, r in zip(range(XLSX_SAMPLE), rows, strict=False)]
+    for n, name in enumerate(header, start=1):
+        sample = [name, *(str(r[n - 1] or "") for r in first if n <= len(r))]
+        if n > len(columns):
+            sample += [str(r[at[n - 1 - len(columns)]] or "") for r in first]
+        width = max(_display_width(t) for t in sample) + 2
+        sheet.column_dimensions[get_column_letter(n)].width = min(width, XLSX_MAX_WIDTH)
+    sheet.freeze_panes = "A2"
+    sheet.append(xlsx_row(sheet, header))
+    count = 0
+    for values in [*first, *(list(r) for r in rows)]:
+        sheet.append(cells(values))
+        count += 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"
+    return count
+
+
+def _display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: CJK characters count double."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text.split("\n")[0][:80])
 
 
 def csv_row(record: Record) -> list:

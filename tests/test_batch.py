@@ -29,9 +29,10 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _batch(tmp_path: Path, index_dir: Path, qfile: Path, out: Path) -> subprocess.CompletedProcess[str]:
+def _batch(tmp_path: Path, index_dir: Path, qfile: Path, out: Path, code: int = 0) -> subprocess.CompletedProcess[str]:
+    """`code`: 1 when a row is expected to end in an error (batch says so in its exit code)."""
     result = run_dqa("batch", str(qfile), "--corpus", str(SEED), "--index", str(index_dir), "--out", str(out))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == code, result.stderr
     return result
 
 
@@ -40,7 +41,7 @@ def test_jsonl_in_jsonl_out_in_input_order(tmp_path: Path, index_dir: Path) -> N
     lines = [json.dumps(q, ensure_ascii=False) for q in QUESTIONS]
     qfile.write_text("\n".join([lines[0], "{not json", lines[1], '{"id": "d"}', lines[2]]) + "\n", encoding="utf-8")
     out = tmp_path / "r.jsonl"
-    _batch(tmp_path, index_dir, qfile, out)
+    _batch(tmp_path, index_dir, qfile, out, code=1)
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["status"] for r in records] == ["answered", "error", "answered", "error", "not_found"]
     assert records[0]["answer"] == {
@@ -82,7 +83,7 @@ def test_txt_in_markdown_and_xlsx_out(tmp_path: Path, index_dir: Path) -> None:
     xlsx = tmp_path / "r.xlsx"
     _batch(tmp_path, index_dir, qfile, xlsx)
     sheet = openpyxl.load_workbook(xlsx).active
-    values = [row[4] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    values = [str(row[4]) for row in sheet.iter_rows(min_row=2, values_only=True)]  # numbers, as printed
     assert values == ["5", "3.96"]
 
 
@@ -102,7 +103,7 @@ def test_doc_paths_stay_inside_the_corpus(tmp_path: Path, index_dir: Path) -> No
     qfile = tmp_path / "q.jsonl"
     qfile.write_text(json.dumps({"id": "p", "q": "三公经费预算数是多少", "doc": "../../etc/passwd"}) + "\n")
     out = tmp_path / "r.jsonl"
-    _batch(tmp_path, index_dir, qfile, out)
+    _batch(tmp_path, index_dir, qfile, out, code=1)
     record = json.loads(out.read_text(encoding="utf-8"))
     assert record["status"] == "error" and "inside the corpus" in record["error"]
 

@@ -25,6 +25,7 @@ def test_export_facts(tmp_path: Path, suffix: str) -> None:
         sheet = load_workbook(out, read_only=True)["facts"]
         values = list(sheet.values)
         table = [dict(zip(values[0], row, strict=False)) for row in values[1:]]  # trailing empty cells are dropped
+        table = [{**r, "value": r["value_text"], "yuan": r["yuan_text"]} for r in table]  # value, yuan: numbers
     else:
         db = sqlite3.connect(out)
         db.row_factory = sqlite3.Row
