@@ -19,7 +19,7 @@ from corpus.labels import similar_subjects
 from corpus.model import Document, Fact
 from corpus.numbers import MONEY_UNITS, half_unit
 
-CLAUSE = re.compile(r"[，,；;：:]")
+CLAUSE = re.compile(r"[，,；;：:。]")
 NOT_A_PART = re.compile(r"比|较|与|占|上年|去年|同期|增加|减少|增长|下降")
 # a comparison's base is a level: its clause holds no change word ("比上年预算增加164.48万元" compares no figure)
 NOT_A_BASE = re.compile(r"比|较|与|占|增加|减少|增长|下降|上升|降低")
@@ -53,8 +53,9 @@ _VERSUS_NAMED = re.compile(r"(?:比|较|与)\s*(?:(20\d{2})\s*年度?|上年|去
 
 def _unprinted_base(report: Report, text: str, offset: int, inside: list[Fact], consumed: set[int]) -> list[Result]:
     """Rates whose base is not printed after 比: "A万元（2025年执行数），2026年预算安排B万元，比2025年预算执行数减少R%"
-    (the base is the earlier figure of the year named), "X万元，与上年相比，减少Z万元，下降R%" (the base is X − Z).
-    At the least, a change and its rate go the same way."""
+    (the base is the earlier figure of the year named), "与2016年度相比（2016年度…为A万元），增加Z万元，增长R%" (the
+    base is A), "X万元，与上年相比，减少Z万元，下降R%" (the base is X − Z). At the least, a change and its rate go
+    the same way."""
     out = []
     for i, rate in enumerate(inside):
         if rate.measure != "增减率" or id(rate) in consumed or not rate.value:
@@ -65,19 +66,23 @@ def _unprinted_base(report: Report, text: str, offset: int, inside: list[Fact], 
         if change is not None and not _adjacent(text, offset, change, rate):
             change = None  # "增加164.48万元，主要原因…统一压减10%": another change, explained
         levels = [f for f in inside[:i] if f.kind == "money" and f.yuan and f.measure in BASE_MEASURES]
-        start = (levels[-1].end if levels else offset) or offset
-        m = _VERSUS_NAMED.search(text, start - offset, (rate.start or 0) - offset)
-        if m is None:
+        named = list(_VERSUS_NAMED.finditer(text, 0, (rate.start or 0) - offset))
+        if not named:
             continue
+        m = named[-1]
         year = int(m.group(1)) if m.group(1) else (report.doc.year or 0) - 1
         base = next((f for f in reversed(levels) if f.period == year), None)
-        cur = next((f for f in reversed(levels) if f is not base and f.period == year + 1), None)
+        cur = next(
+            (f for f in reversed(levels) if f is not base and f.period == year + 1 and comparable(report.doc, f, f)),
+            None,
+        )
         name = report.label(cur or change or rate)
-        if cur is not None and base is not None and base.yuan:
-            expected = cur.yuan - base.yuan  # type: ignore[operator]
-            if change is not None:
+        if base is not None and base.yuan and (cur is not None or change is not None):
+            expected = cur.yuan - base.yuan if cur is not None else change.yuan  # type: ignore[operator,union-attr]
+            if cur is not None and change is not None:
                 out.append(_change(name, cur, base, change, rate)[0])
-            out.append(_rate(name, cur, base, change or _as_change(cur, expected), rate, expected))
+            implied = cur or _as_change(base, base.yuan + expected, base.measure)  # type: ignore[operator]
+            out.append(_rate(name, implied, base, change or _as_change(implied, expected), rate, expected))
         elif change is not None and (change.yuan or 0) * rate.value < 0:
             out.append(
                 result(
@@ -122,7 +127,8 @@ def comparisons(
             or NOT_A_BASE.search(piece[1:])
         ):
             continue
-        cur = current(doc, text, offset, inside[used + 1 : i], base)
+        cur = current(doc, text, offset, inside[used + 1 : i], base) or current(doc, text, offset, inside[:i], base)
+        # "X，比A增加Z1，增长R1；比B减少Z2，下降R2": the second comparison is X's too
         change = next((f for f in inside[i + 1 : i + 4] if f.measure == "增减额" and f.yuan is not None), None)
         if not cur or not change or cur.unit is None:
             continue
@@ -149,7 +155,8 @@ def current(doc: Document, text: str, offset: int, before: list[Fact], base: Fac
     ]
     if not options:
         return None
-    best = max(options, key=lambda f: similar_subjects(item_key(f.subject), item_key(base.subject)))
+    own = "预算数" if doc.kind == "预算" else "决算数"
+    best = max(options, key=lambda f: (similar_subjects(item_key(f.subject), item_key(base.subject)), f.measure == own))
     if similar_subjects(item_key(best.subject), item_key(base.subject)) >= 0.5:
         return best
     return options[0]
