@@ -106,13 +106,39 @@ def _column_sums(
     report: Report, statement: Statement, facts: list[Fact], parents: dict[str, list[str]], titles: dict[str, str]
 ) -> list[Result]:
     out = []
-    for group in _groups(statement, facts):
+    groups = list(_groups(statement, facts))
+    for group in groups:
         tree = _tree(report.schema, group, parents)
         for parent, parts in tree.values():
             if any(_of_which(p) for p in parts):
                 continue  # "其中" lists only some of the parts
             out.append(_sum_result(_rule(report.schema, parent), parent, parts, titles))
+        total = _other_column_total(report.schema, statement, group, facts)
+        if total is not None:
+            classes = [f for f in group if report.schema.lines[f.line or ""].level == "类"]
+            out.append(_sum_result("year_totals", total, classes, titles))
     return out
+
+
+def _other_column_total(schema: Schema, statement: Statement, group: list[Fact], facts: list[Fact]) -> Fact | None:
+    """A summary's column of 类 lines with no total of its own (Jiangsu 收支预算总表: 功能分类 beside 支出用途, whose
+    当年支出小计 both add up to): that other column's 本年支出 total."""
+    if statement.rows != "summary_lines":
+        return None
+    lines = {f.line for f in group}
+    classes = [f for f in group if schema.lines[f.line or ""].classification == "function"]
+    if (
+        not classes
+        or any(schema.lines[f.line or ""].level != "类" for f in classes)
+        or lines & set(_CLASS_TOTALS["function"])
+    ):
+        return None
+    if len(classes) != len(group):
+        return None
+    totals = [
+        f for f in facts if f.line == "exp_this_year" and f.col != group[0].col and f.table_id == group[0].table_id
+    ]
+    return totals[0] if len(totals) == 1 else None
 
 
 def _of_which(fact: Fact) -> bool:
