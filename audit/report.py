@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from audit.common import item_key
 from corpus.classify import TableClass, classify_tables
@@ -32,10 +33,12 @@ class Report:
     instance: dict[str, str] = field(default_factory=dict)
     by_instance: dict[str, list[Fact]] = field(default_factory=dict)
     doubts: dict[str, str] = field(default_factory=dict)  # instance id → why its parse is not trusted
-    # instance id → cells that print a number the reader made no figure of ("237" read as a code in a 三公 table)
+    # instance id → cells whose number we did not read or cannot trust: "237" read as a code in a 三公 table, or
+    # "3,660.3" | "8" in a table that prints two decimals everywhere (2018年省检察院 公开01表: 3,660.38 split)
     unread: dict[str, list[tuple[str, int, int]]] = field(default_factory=lambda: defaultdict(list))
     _sentences: list[Sentence] | None = None
     _cell_sentences: list[Sentence] | None = None
+    _breakdowns: dict[tuple, set[str]] | None = None
 
     @classmethod
     def of(cls, doc: Document, facts: list[Fact]) -> Report:
@@ -52,10 +55,15 @@ class Report:
         report.by_instance = dict(grouped)
         read = {(f.table_id, f.row, f.col) for f in facts if f.source == "table"}
         for table in doc.tables:
+            keeps_zeros = any(_TWO_PLACES_ZERO.fullmatch(c.text.strip()) for row in table.body_rows for c in row)
             for row in table.body_rows:
-                for cell in row[1:]:
+                cells = sorted((c for c in row if c.text.strip()), key=lambda c: c.col)
+                for cell in cells[1:]:
                     if (table.id, cell.row, cell.col) not in read and _unread(table, cell.col, cell.text):
                         report.unread[report.instance[table.id]].append((table.id, cell.row, cell.col))
+                for a, b in pairwise(cells):  # "3,660.3" | "8": one amount split over two cells
+                    if keeps_zeros and _ONE_PLACE.fullmatch(a.text.strip()) and _DIGIT.fullmatch(b.text.strip()):
+                        report.unread[report.instance[table.id]] += [(table.id, c.row, c.col) for c in (a, b)]
         for key, table_facts in grouped.items():
             lost = [f for f in table_facts if f.kind in ("money", "number") and f.line is None]
             if lost:
@@ -118,6 +126,15 @@ class Report:
         code = getattr(line, "code", None)
         return f"{code} {line.name}" if code else line.name
 
+    def row_breakdowns(self, f: Fact) -> set[str]:
+        """The breakdown columns (基本支出, 上年结转 …) that the row of a table figure prints."""
+        if self._breakdowns is None:
+            self._breakdowns = defaultdict(set)
+            for g in self.facts:
+                if g.source == "table" and g.column:
+                    self._breakdowns[(g.table_id, g.row)].update(g.column.split("/")[:-1])
+        return self._breakdowns.get((f.table_id, f.row), set())
+
     def near_unread(self, instance: str, facts: list[Fact]) -> bool:
         """Some cell in the row or column of these facts holds a number we did not read."""
         spots = {(f.table_id, "row", f.row) for f in facts} | {(f.table_id, "col", f.col) for f in facts}
@@ -129,6 +146,9 @@ class Report:
 
 
 _CODE_HEADER = ("类", "款", "项", "编码", "代码", "科目")
+_TWO_PLACES_ZERO = re.compile(r"[\d,]*\.\d0")  # a table that prints 5,573.00 keeps its trailing zeros
+_ONE_PLACE = re.compile(r"[\d,]+\.\d")
+_DIGIT = re.compile(r"\d")
 
 
 def _unread(table: Table, col: int, text: str) -> bool:

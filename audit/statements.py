@@ -22,6 +22,8 @@ from corpus.numbers import parse_decimal
 from corpus.schema import Statement
 
 _TOTALS = ("exp_this_year", "inc_this_year", "exp_basic")
+_GRAND = {"inc_this_year": "inc_grand_total", "exp_this_year": "exp_grand_total"}
+_CARRIED = {"col_carry_in", "src_nonfiscal_balance", "col_carry_out"}
 
 
 def table_key(report: Report, statement: Statement, f: Fact) -> tuple | None:
@@ -36,6 +38,8 @@ def table_key(report: Report, statement: Statement, f: Fact) -> tuple | None:
         if column is None or column.line is None:
             return None
         line, breakdown = report.schema.lines[column.line], []
+    elif line.id in _GRAND and report.row_breakdowns(f) & _CARRIED:  # 收入合计 beside 上年结转 and 结余 columns
+        line = report.schema.lines[_GRAND[line.id]]
     if line.classification == "line":
         context = ""
     elif statement.rows in ("function", "economic"):

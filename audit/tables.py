@@ -157,18 +157,29 @@ def _tree(schema: Schema, group: list[Fact], parents: dict[str, list[str]]) -> d
     by_node: dict[str, list[Fact]] = defaultdict(list)
     for f in group:
         by_node[node(schema.lines[f.line or ""])].append(f)
-    clash = {
-        key for key, fs in by_node.items() if len({(_SCOPE_RANK.get(f.scope, 2), f.value) for f in fs}) < len(fs)
-    }  # the same line twice at the same scope with other values: which is which is unclear
+    values: dict[tuple, set] = defaultdict(set)
+    for key, fs in by_node.items():
+        for f in fs:
+            values[(key, _SCOPE_RANK.get(f.scope, 2))].add(f.value)
+    # the same line twice at one scope with two values (a header or a row read wrongly): which is which is unclear,
+    # and so is every sum it would enter
+    clash = {key for (key, _), found in values.items() if len(found) > 1}
     out: dict[int, tuple[Fact, list[Fact]]] = {}
+    unclear: set[int] = set()
+    seen: set[tuple] = set()
     for f in group:
         key = node(schema.lines[f.line or ""])
-        if key in clash:
-            continue
+        if (key, _SCOPE_RANK.get(f.scope, 2), f.value) in seen:
+            continue  # the same figure printed twice counts once
+        seen.add((key, _SCOPE_RANK.get(f.scope, 2), f.value))
         parent = _parent_fact(schema, f, key, by_node, parents)
-        if parent is not None and node(schema.lines[parent.line or ""]) not in clash:
+        if parent is None:
+            continue
+        if key in clash or node(schema.lines[parent.line or ""]) in clash:
+            unclear.add(id(parent))
+        else:
             out.setdefault(id(parent), (parent, []))[1].append(f)
-    return out
+    return {k: v for k, v in out.items() if k not in unclear}
 
 
 def _parent_fact(
