@@ -236,3 +236,16 @@ async def test_table_view_shows_whole_headers(size: tuple[int, int]) -> None:
             await pilot.pause()
             caption = str(source.query_one("#cell-caption").content)
             assert " / ".join(table.header_path(col)) in caption and "…" not in caption
+
+
+async def _audited(pilot: Pilot) -> None:
+    pilot.app.query_one("#question", HistoryInput).cursor_blink = False
+    await ask(pilot, RECEPTION)
+    await pilot.press("ctrl+up", "f4")
+    await wait_for_workers(pilot)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_snapshot_audit_pane(snap_compare, putuo_docs: list, size: tuple[int, int]) -> None:
+    assert snap_compare(DqaApp(library=Library.from_documents(putuo_docs)), terminal_size=size, run_before=_audited)
