@@ -451,7 +451,10 @@ class DqaApp(App[None]):
         doc_id = self.report_in_view()
         pane = self.query_one("#audit-pane", AuditPane)
         self.action_tab("audit")
-        if self.library is None or doc_id is None:
+        if self.library is None:
+            pane.show_status("The reports are still opening (see the status line); F4 again when they are listed.")
+            return
+        if doc_id is None:
             pane.show_status("Choose a report in Reports (F3) or open a citation first; the audit runs on one report.")
             return
         pane.show_status(f"Auditing {self.library.documents[doc_id].name}…")

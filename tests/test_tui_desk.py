@@ -249,3 +249,15 @@ async def _audited(pilot: Pilot) -> None:
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 def test_snapshot_audit_pane(snap_compare, putuo_docs: list, size: tuple[int, int]) -> None:
     assert snap_compare(DqaApp(library=Library.from_documents(putuo_docs)), terminal_size=size, run_before=_audited)
+
+
+@pytest.mark.anyio
+async def test_f4_while_the_reports_are_still_opening_says_so() -> None:
+    class StillOpening(DqaApp):
+        def open_corpus(self, paths: list[str]) -> None:  # the corpus never finishes opening
+            self.corpus = paths
+
+    app = StillOpening([str(SEED)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        assert "still opening" in str(app.query_one("#audit-status").content)
