@@ -261,3 +261,21 @@ async def test_f4_while_the_reports_are_still_opening_says_so() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f4")
         assert "still opening" in str(app.query_one("#audit-status").content)
+
+
+@pytest.mark.anyio
+async def test_other_statements_belong_to_the_answer_opened(putuo_docs: list) -> None:
+    app = DqaApp(library=Library.from_documents(putuo_docs))
+    async with app.run_test(size=(120, 40)) as pilot:
+        first = await ask(pilot, VEHICLES)
+        second = await ask(pilot, RECEPTION)
+        await pilot.press("ctrl+up", "ctrl+up", "enter")  # the first answer's citation
+        source = app.query_one("#source", SourcePane)
+        shown = {link.citation.doc for link in source.query("#related CitationLink")}
+        assert shown <= {c.doc for _, c in first.query_one(CitationLink).related}
+        await pilot.press("ctrl+down", "enter")  # then the second's: its own statements only
+        await pilot.pause()
+        related = [link.citation for link in source.query("#related CitationLink")]
+        own = [c for _, c in second.query_one(CitationLink).related]
+        assert related and all(c in own for c in related)
+        assert not any(c.doc == SEED.name for c in related)
