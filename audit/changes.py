@@ -20,7 +20,7 @@ from corpus.model import Document, Fact
 from corpus.numbers import MONEY_UNITS, half_unit
 
 CLAUSE = re.compile(r"[，,；;：:。]")
-NOT_A_PART = re.compile(r"比|较|与|占|上年|去年|同期|增加|减少|增长|下降")
+NOT_A_PART = re.compile(r"比|较|与|占|上年(?!结转|结余)|去年|同期|增加|减少|增长|下降")  # 上年结转 is a part
 # a comparison's base is a level: its clause holds no change word ("比上年预算增加164.48万元" compares no figure)
 NOT_A_BASE = re.compile(r"比|较|与|占|增加|减少|增长|下降|上升|降低")
 VERSUS = re.compile(r"^\s*(?:比|较|与|同比)")

@@ -200,6 +200,10 @@ def statements_present(report: Report) -> list[Result]:
             out.append(_missing(s, any(n in body for n in names), any(n in contents for n in names)))
             continue
         first = printed[0]
+        out.append(
+            result("statements_present", "holds", f"{s.title}：见第{first.pages[0]}页“{first.title}”",
+                   f"{s.title}: printed on page {first.pages[0]}", [])
+        )  # fmt: skip
         if any(_has_amounts(t) for t in printed):
             continue
         noted = _noted_empty(report, first)
@@ -251,7 +255,10 @@ def _has_amounts(table: Table) -> bool:
 
 
 def _noted_empty(report: Report, table: Table) -> bool:
-    pages = [p for p in report.doc.pages if p.number in table.pages or p.number == table.pages[-1] + 1]
+    """The note is on the table's pages, or on the next page when that page starts no table of its own."""
+    starts = {t.pages[0] for t in report.doc.tables if t is not table}
+    after = table.pages[-1] + 1
+    pages = [p for p in report.doc.pages if p.number in table.pages or (p.number == after and after not in starts)]
     cells = [c.text for row in table.body_rows for c in row]
     return any(_EMPTY_NOTE.search(text) for text in [table.note, *cells, *(p.text for p in pages)])
 

@@ -3,7 +3,7 @@
 In a column, the schema's hierarchy says which printed lines make up which: 类 = Σ款 and 款 = Σ项 by code, 本年收入合计
 = Σ income lines, 总计 = 本年合计 + 结转结余 lines, 人员经费 = Σ its economic classes, 基本支出 = 人员经费 + 公用经费.
 Along a row, the 合计 column is the sum of its breakdown columns (基本支出 + 项目支出, the income sources) or of
-its fund columns (一般公共预算 + 政府性基金 + 国有资本经营), and a fund's 年初结转 + 本年收入 − 本年支出 = 年末结转.
+its fund columns (一般公共预算 + 政府性基金 + 国有资本经营).
 In a 三公 table (one data row, the header names the line) the same hierarchy runs along the row: 合计 = 出国 +
 公务用车 + 接待, 公务用车 = 购置 + 运行.
 
@@ -352,64 +352,6 @@ def _fund_columns(table: Table, row: list[Fact]) -> list[tuple[Fact, list[Fact]]
     if len(totals) == 1 and funds and len({f.col for f in funds}) == len(funds):
         return [(totals[0], funds)]
     return []
-
-
-def roll_forward(report: Report) -> list[Result]:
-    """A fund table's row: 年初结转和结余 + 本年收入 − 本年支出 = 年末结转和结余."""
-    out = []
-    for statement, _table, facts in report.instances():
-        if not statement.standard:
-            continue
-        rows: dict[tuple, dict[str, Fact]] = defaultdict(dict)
-        for f in facts:
-            ids = (f.column or "").split("/")
-            key = ids[0] if ids[0] in ("col_carry_in", "col_income", "col_carry_out") else None
-            if ids[0] == "col_expense" and (len(ids) == 2 or ids[1] == "total"):
-                key = "col_expense"
-            if key:
-                rows[(f.table_id, f.row)].setdefault(key, f)
-        for row in rows.values():
-            if len(row) < 3 or "col_carry_out" not in row:
-                continue
-            opening, income, spent, closing = (
-                row.get(k) for k in ("col_carry_in", "col_income", "col_expense", "col_carry_out")
-            )
-            present = [f for f in (opening, income, spent) if f is not None]
-            value = sum((amount(f) for f in (opening, income) if f is not None), Decimal(0)) - (
-                amount(spent) if spent else 0
-            )
-            slack = sum((tolerance(f) for f in [*present, closing]), Decimal(0))
-            diff = amount(closing) - value
-            title = report.tables[closing.table_id or ""].title
-            facts_used = [*present, closing]
-            name = closing.subject
-            if abs(diff) <= slack:
-                out.append(
-                    result(
-                        "roll_forward",
-                        "holds",
-                        f"{title}：{name}年初+收入−支出=年末{closing.printed}",
-                        f"{title}: {name} opening + income − spending = closing {closing.printed}",
-                        facts_used,
-                    )
-                )
-                continue
-            shown = _shown(value, closing)
-            out.append(
-                result(
-                    "roll_forward",
-                    "broken",
-                    f"{title}：{name}年初结转+本年收入−本年支出应为{shown}，年末结转和结余写作{closing.printed}",
-                    f"{title}: {name} opening + income − spending is {shown}, the closing balance {closing.printed}",
-                    facts_used,
-                    kind=slip(amount(closing), value),
-                    severity=graded(abs(diff) - slack, tolerance(closing), diff, value, sure=False),
-                    expected=shown,
-                    found=closing.printed,
-                    difference=_shown(diff, closing),
-                )
-            )
-    return out
 
 
 def balanced_totals(report: Report) -> list[Result]:

@@ -1,0 +1,338 @@
+"""Every rule of the checklist (audit/rules.py) on a real sample report: where it holds, and on a copy with one
+edit (a cell, a figure, a word, a year, a title) where it breaks.
+
+Edits are made in the parsed document, as bench/audit_mutations.py makes them: a table cell's text, or a word of
+the page text with its paragraph; the facts are then derived again, so the edit travels the path of a real report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from audit import RULES, Finding, Result, audit_document, evaluate
+from corpus.cache import load_document
+from corpus.facts import document_facts
+from corpus.model import Document
+from tests.conftest import SAMPLES, SEED
+
+PUTUO_FINAL = SAMPLES / "上海市普陀区财政局2024年度部门决算.pdf"
+PUTUO_BUDGET = SAMPLES / "shpt_sfj_2026_budget.pdf"
+JIANGSU_TABLES = SAMPLES / "江苏省人大常委会办公厅2019年部门预算公开表.pdf"
+JIANGSU_TEXT = SAMPLES / "江苏省人大常委会2019年度部门预算公开.pdf"
+
+
+@pytest.fixture(scope="module")
+def read():
+    """Each sample read once."""
+    cache: dict[Path, Document] = {}
+
+    def get(path: Path) -> Document:
+        if path not in cache:
+            cache[path] = load_document(path)
+        return cache[path]
+
+    return get
+
+
+def holding(doc: Document, rule: str) -> list[Result]:
+    return [r for r in evaluate(doc, document_facts(doc)) if r.rule == rule and r.status == "holds"]
+
+
+def broken(doc: Document, rule: str) -> list[Finding]:
+    """The rule's findings at warning or above (what the report is accused of)."""
+    return [f for f in audit_document(doc, document_facts(doc)) if f.rule == rule and f.severity != "info"]
+
+
+def edit_cell(doc: Document, title: str, label: str, old: str, new: str) -> Document:
+    """A copy with the cell printing `old` in the row labelled `label` of the table titled `title` set to `new`."""
+    copy = doc.model_copy(deep=True)
+    for table in copy.tables:
+        if title not in table.title:
+            continue
+        for row in table.body_rows:
+            if any(label in c.text for c in row):
+                cell = next((c for c in row if c.text == old), None)
+                if cell is not None:
+                    cell.text = new
+                    return copy
+    raise AssertionError(f"no cell {old!r} in a row {label!r} of {title!r}")
+
+
+def edit_text(doc: Document, old: str, new: str, nth: int = 0) -> Document:
+    """A copy with the nth occurrence of `old` in the narrative replaced, paragraph spans kept in step."""
+    copy = doc.model_copy(deep=True)
+    seen = 0
+    for page in copy.pages:
+        at = page.text.find(old)
+        while at >= 0:
+            if seen == nth:
+                delta = len(new) - len(old)
+                page.text = page.text[:at] + new + page.text[at + len(old) :]
+                for para in page.paragraphs:
+                    if para.start <= at < para.end:
+                        para.text = page.text[para.start : para.end + delta]
+                        para.end += delta
+                    elif para.start > at:
+                        para.start += delta
+                        para.end += delta
+                return copy
+            seen += 1
+            at = page.text.find(old, at + 1)
+    raise AssertionError(f"{old!r} is not printed {nth + 1} time(s)")
+
+
+def edit_cells(doc: Document, old: str, new: str) -> Document:
+    """A copy with `old` replaced by `new` in every table cell that prints it (sentences inside 绩效 tables)."""
+    copy = doc.model_copy(deep=True)
+    cells = [c for t in copy.tables for row in t.body_rows for c in row if old in c.text]
+    assert cells, f"no cell prints {old!r}"
+    for cell in cells:
+        cell.text = cell.text.replace(old, new)
+    return copy
+
+
+def test_every_rule_is_described() -> None:
+    assert len({r.name for r in RULES}) == len(RULES) >= 20
+    assert all(r.description and len(r.description) < 120 for r in RULES)
+
+
+# -- inside one statement ---------------------------------------------------------------------------------------
+
+
+def test_balanced_totals(read) -> None:
+    doc = read(PUTUO_FINAL)  # 收入支出决算总表: 总计 2,995.39 | 总计 2,995.39
+    assert holding(doc, "balanced_totals") and not broken(doc, "balanced_totals")
+    edited = edit_cell(doc, "收入支出决算总表", "总计", "2,995.39", "2,995.49")
+    assert broken(edited, "balanced_totals")
+
+
+def test_year_totals(read) -> None:
+    doc = read(PUTUO_FINAL)  # 一般公共预算财政拨款支出决算表: 合计 2,940.05 = Σ 类
+    assert holding(doc, "year_totals") and not broken(doc, "year_totals")
+    edited = edit_cell(doc, "一般公共预算财政拨款支出决算表", "合计", "2,940.05", "2,950.05")
+    found = broken(edited, "year_totals")
+    assert found and found[0].found == "2,950.05" and found[0].expected == "2,940.06"  # Σ 类 (rounded to 2,940.05)
+
+
+def test_grand_totals(read) -> None:
+    doc = read(PUTUO_FINAL)  # 总计 2,995.39 = 本年收入合计 2,946.25 + 年初结转和结余 49.14
+    assert holding(doc, "grand_totals") and not broken(doc, "grand_totals")
+    edited = edit_cell(doc, "收入支出决算总表", "年初结转和结余", "49.14", "49.94")
+    found = broken(edited, "grand_totals")
+    assert found and found[0].difference == "-0.80"
+
+
+def test_code_sums_and_a_cell_pinned_by_its_row_and_column(read) -> None:
+    doc = read(PUTUO_FINAL)  # 20106 财政事务 2,106.66 = Σ 项; 信息化建设 135.25 = 项目支出 135.25
+    assert holding(doc, "code_sums") and not broken(doc, "code_sums")
+    edited = edit_cell(doc, "一般公共预算财政拨款支出决算表", "信息化建设", "135.25", "185.25")
+    column, row = broken(edited, "code_sums"), broken(edited, "row_totals")
+    assert column and row
+    assert {f.severity for f in column + row} == {"error"}  # one cell breaks both: sure, and 50万元 is material
+
+
+def test_line_sums(read) -> None:
+    doc = read(JIANGSU_TABLES)  # 收入预算总表: 一般公共预算资金 18,330.37 = 公共财政拨款(补助)资金 18,330.37
+    assert holding(doc, "line_sums") and not broken(doc, "line_sums")
+    edited = edit_cell(doc, "收入预算总表", "公共财政拨款", "18,330.37", "18,380.37")
+    assert broken(edited, "line_sums")
+
+
+def test_row_totals(read) -> None:
+    doc = read(PUTUO_FINAL)  # 行政运行 1,511.89 = 基本支出 1,503.52 + 项目支出 8.37
+    assert holding(doc, "row_totals") and not broken(doc, "row_totals")
+    edited = edit_cell(doc, "一般公共预算财政拨款支出决算表", "行政运行", "8.37", "8.97")
+    found = broken(edited, "row_totals")
+    assert found and any(e.value == "8.97" and e.table for e in found[0].evidence)
+
+
+def test_basic_split(read) -> None:
+    """人员经费合计 2,152.26 = 301 + 303; a changed cell breaks it."""
+    doc = read(PUTUO_FINAL)
+    assert holding(doc, "basic_split") and not broken(doc, "basic_split")
+    edited = edit_cell(doc, "一般公共预算财政拨款基本支出决算表", "人员经费合计", "2,152.26", "2,125.26")
+    found = broken(edited, "basic_split")
+    assert len(found) == 1 and "人员经费" in found[0].message
+    assert (found[0].found, found[0].expected) == ("2,125.26", "2,152.26")
+
+
+def test_sangong_sum_in_a_table(read) -> None:
+    doc = read(JIANGSU_TABLES)  # 公开09表: 三公 小计 767.60 = 199.25 + 183.60 + 384.75
+    assert holding(doc, "sangong_sum") and not broken(doc, "sangong_sum")
+    edited = edit_cell(doc, "“三公”经费", "767.60", "384.75", "385.75")
+    assert broken(edited, "sangong_sum")
+
+
+def test_sangong_sum_in_the_narrative(read) -> None:
+    doc = read(
+        SEED
+    )  # “三公”经费…55.82万元，其中：…公务用车购置及运行维护费支出决算54.39万元…公务接待费支出决算1.43万元
+    assert any("55.82" in r.message for r in holding(doc, "sangong_sum"))
+    edited = edit_text(doc, "公务接待费支出决算1.43万元", "公务接待费支出决算9.43万元")
+    assert broken(edited, "sangong_sum")
+
+
+# -- across statements ------------------------------------------------------------------------------------------
+
+
+def test_same_line(read) -> None:
+    doc = read(PUTUO_FINAL)  # 210 卫生健康支出 60.99 in the 总表, the 支出决算表 and the 一般公共预算 table
+    assert any("210" in r.message for r in holding(doc, "same_line"))
+    edited = edit_cell(doc, "支出决算表", "卫生健康支出", "60.99", "66.99")
+    found = [f for f in broken(edited, "same_line") if f.found == "66.99"]
+    assert found and found[0].expected == "60.99" and found[0].kind == "one_digit"
+
+
+def test_same_line_by_one_in_the_last_digit(read) -> None:
+    """财政局 2024 决算 prints 208 社会保障和就业支出 as 326.71 in both 总表 but 326.72 in the 支出决算表 and the
+    一般公共预算 table (whose 项 rows add up to 326.72): one line, one cent apart, as printed."""
+    found = broken(read(PUTUO_FINAL), "same_line")
+    assert {(f.found, f.expected) for f in found} == {("326.72", "326.71")}
+    assert all(f.kind == "one_digit" and f.severity == "warning" for f in found)
+
+
+def _without(doc: Document, title: str) -> Document:
+    copy = doc.model_copy(deep=True)
+    for page in copy.pages:
+        page.blocks = [b for b in page.blocks if getattr(b, "title", "") != title]
+    return copy
+
+
+def test_statements_present(read) -> None:
+    doc = read(PUTUO_FINAL)
+    assert len(holding(doc, "statements_present")) == 9 and not broken(doc, "statements_present")
+    title = "财政拨款“三公”经费支出决算表"
+    # the page still prints the title: the table is there and we failed to read it, a parse doubt (info)
+    lost = _without(doc, title)
+    doubt = [f for f in audit_document(lost, document_facts(lost)) if f.rule == "statements_present"]
+    assert [(f.kind, f.severity) for f in doubt] == [("parse_doubt", "info")]
+    # printed nowhere but in the contents: missing
+    gone = _without(edit_text(doc, "财政拨款“三公”经费支出决算表单位", "单位"), title)
+    found = broken(gone, "statements_present")
+    assert [f.kind for f in found] == ["missing_table"] and "三公" in found[0].message
+
+
+def test_empty_statement(read) -> None:
+    doc = read(PUTUO_FINAL)  # 政府性基金 / 国有资本经营 tables are empty and say "本表无数据"
+    assert len(holding(doc, "empty_statement")) == 2 and not broken(doc, "empty_statement")
+    edited = edit_text(doc, "注：上海市普陀区财政局无政府性基金预算财政拨款支出，故本表无数据。", "")
+    found = broken(edited, "empty_statement")
+    assert len(found) == 1 and "政府性基金" in found[0].message
+
+
+def test_title_years(read) -> None:
+    doc = read(PUTUO_FINAL)
+    assert holding(doc, "title_years") and not broken(doc, "title_years")
+    edited = doc.model_copy(deep=True)
+    table = next(t for t in edited.tables if t.title == "支出决算表")
+    table.title = "2023年支出决算表"
+    found = broken(edited, "title_years")
+    assert found and (found[0].found, found[0].expected) == ("2023", "2024")
+
+
+# -- the narrative ---------------------------------------------------------------------------------------------
+
+
+def test_narrative_lines(read) -> None:
+    doc = read(PUTUO_FINAL)  # "本年支出合计2940.05万元，其中：基本支出2336.91万元" = the 支出决算表's 合计
+    assert any("2336.91" in r.message for r in holding(doc, "narrative_lines"))
+    edited = edit_text(doc, "基本支出2336.91万元", "基本支出2336.81万元")
+    found = [f for f in broken(edited, "narrative_lines") if f.found == "2336.81万元"]
+    assert found and found[0].kind == "one_digit" and found[0].expected == "2,336.91万元"
+
+
+def test_narrative_figure_against_its_table_a_real_slip(read) -> None:
+    """财政局 2024 决算 p21: "财政拨款收入支出总计0.3万元" where the 财政拨款 总表 prints 2,961.68."""
+    found = broken(read(PUTUO_FINAL), "narrative_lines")
+    assert [(f.found, f.expected) for f in found] == [("0.3万元", "2,961.68万元")]
+
+
+def test_restated(read) -> None:
+    doc = read(SEED)  # 公务用车运行维护费 54.39万元, three times alike (and once as 54.39元: e01)
+    assert holding(doc, "restated")
+    before = {f.found for f in broken(doc, "restated")}
+    edited = edit_text(doc, "54.39万元", "54.36万元", nth=1)
+    assert {f.found for f in broken(edited, "restated")} - before
+
+
+def test_procurement_sum(read) -> None:
+    doc = read(PUTUO_BUDGET)  # 政府采购预算 = 货物 + 工程 + 服务
+    assert holding(doc, "procurement_sum") and not broken(doc, "procurement_sum")
+    part = next(r for r in holding(doc, "procurement_sum")).facts[1]
+    edited = edit_text(doc, part.printed, part.printed.replace(part.printed[0], "9", 1))
+    assert broken(edited, "procurement_sum")
+
+
+def test_parts_within_total(read) -> None:
+    doc = read(SEED)  # 一般公共预算财政拨款收入1178.28万元，其中：当年财政拨款收入1100.73万元，上年结转收入77.55万元
+    assert not broken(doc, "parts_within_total")
+    edited = edit_text(
+        doc, "当年财政拨款收入1100.73万元，上年结转收入77.55万元", "当年财政拨款收入1100.73万元，上年结转收入177.55万元"
+    )
+    found = broken(edited, "parts_within_total")
+    assert found and found[0].expected == "1178.28万元"
+
+
+def test_stated_change(read) -> None:
+    doc = read(SEED)  # 会议费 19.34万元，比去年同期3.96万元，增加15.38万元，上升388.38%
+    assert any("15.38" in r.message for r in holding(doc, "stated_change"))
+    edited = edit_text(doc, "增加15.38万元", "增加15.88万元")
+    found = [f for f in broken(edited, "stated_change") if f.found == "15.88万元"]
+    assert found and found[0].expected == "15.38万元"
+
+
+def test_stated_change_rate(read) -> None:
+    doc = read(SEED)
+    edited = edit_text(doc, "上升388.38%", "上升338.38%")
+    found = [f for f in broken(edited, "stated_change") if f.kind == "change rate"]
+    assert found and found[0].expected == "388.38%"
+
+
+def test_stated_shares(read) -> None:
+    doc = read(SEED)  # 会议费决算支出数为19.34万元，占预算数38万元的50.89%
+    assert any("50.89%" in r.message for r in holding(doc, "stated_shares"))
+    found = [f for f in broken(edit_text(doc, "的50.89%", "的58.89%"), "stated_shares") if f.found == "58.89%"]
+    assert found and found[0].expected == "50.89%"
+
+
+def test_comparison_words(read) -> None:
+    doc = read(PUTUO_FINAL)  # 年初预算为 1560.05 万元，支出决算为1511.89万元。 决算数小于预算数的主要原因
+    assert holding(doc, "comparison_words") and not broken(doc, "comparison_words")
+    found = broken(edit_text(doc, "决算数小于预算数", "决算数大于预算数"), "comparison_words")
+    assert found and found[0].kind == "budget_wording" and found[0].expected == "决算数小于预算数"
+
+
+def test_comparison_words_against_a_stated_rate(read) -> None:
+    doc = read(SEED)  # "减少8.41万元，下降85.47%": a rise in words where the figures fall
+    found = broken(edit_text(doc, "下降85.47%", "增长85.47%"), "comparison_words")
+    assert found and found[0].expected == "下降"
+
+
+def test_base_years(read) -> None:
+    doc = read(PUTUO_FINAL)  # "与2023年度相比" in a 2024 report
+    assert holding(doc, "base_years") and not broken(doc, "base_years")
+    found = broken(edit_text(doc, "与2023年度相比", "与2022年度相比"), "base_years")
+    assert found and (found[0].found, found[0].expected) == ("2022年", "2023年")
+
+
+def test_base_years_a_budget_compared_with_its_own_year(read) -> None:
+    """shpt_sfj_2026_budget.pdf p8 compares 2026 budgets "比2026年预算": the base should be 2025."""
+    found = broken(read(PUTUO_BUDGET), "base_years")
+    assert len(found) == 3 and {(f.found, f.expected) for f in found} == {("2026年", "2025年")}  # 3 sentences
+
+
+def test_printed_formulas(read) -> None:
+    doc = read(SEED)  # “三公经费”控制率=55.82/137×100%。=40.74%
+    assert any("40.74" in r.message for r in holding(doc, "printed_formulas"))
+    found = [f for f in broken(edit_cells(doc, "=40.74%", "=48.74%"), "printed_formulas") if f.found == "48.74"]
+    assert found and found[0].kind == "formula" and found[0].expected == "40.74"
+
+
+def test_template_leftovers(read) -> None:
+    assert [f.kind for f in broken(read(JIANGSU_TEXT), "template_leftovers")] == ["template_wording"]
+    doc = read(PUTUO_FINAL)
+    assert not broken(doc, "template_leftovers")
+    found = broken(edit_text(doc, "减少63.14万元", "减少（增加）63.14万元"), "template_leftovers")
+    assert found and found[0].found == "减少（增加）"
