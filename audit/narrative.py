@@ -241,7 +241,7 @@ def narrative_lines(report: Report) -> list[Result]:
         if statement.standard:
             for f in facts:
                 key = table_key(report, statement, f)
-                if key is not None:
+                if key is not None and not report.untrusted(f):
                     item, scope, context, measure, breakdown, period = key
                     printed[(item, context, measure, breakdown, period)].append(f)
     out = []

@@ -135,6 +135,12 @@ class Report:
                     self._breakdowns[(g.table_id, g.row)].update(g.column.split("/")[:-1])
         return self._breakdowns.get((f.table_id, f.row), set())
 
+    def untrusted(self, f: Fact) -> bool:
+        """A table figure whose cell we did not read whole (an amount split over two cells)."""
+        return f.source == "table" and (f.table_id, f.row, f.col) in self.unread.get(
+            self.instance.get(f.table_id or "", ""), []
+        )
+
     def near_unread(self, instance: str, facts: list[Fact]) -> bool:
         """Some cell in the row or column of these facts holds a number we did not read."""
         spots = {(f.table_id, "row", f.row) for f in facts} | {(f.table_id, "col", f.col) for f in facts}

@@ -57,7 +57,7 @@ def same_line(report: Report) -> list[Result]:
             continue
         for f in facts:
             key = table_key(report, statement, f)
-            if key is not None:
+            if key is not None and not report.untrusted(f):
                 groups[key][table.id].append(f)
     found: list[tuple[tuple[str, str], Result]] = []
     for by_table in groups.values():
