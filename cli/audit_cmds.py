@@ -19,7 +19,7 @@ from corpus.model import Document
 from qa.batch import csv_cell, written_whole
 
 FORMATS = (".jsonl", ".md", ".csv")
-COLUMNS = ("doc", "kind", "severity", "message", "expected", "found", "pages", "quotes")
+COLUMNS = ("doc", "rule", "kind", "severity", "message", "expected", "found", "difference", "pages", "quotes")
 
 
 @cli.command()
@@ -33,7 +33,8 @@ COLUMNS = ("doc", "kind", "severity", "message", "expected", "found", "pages", "
     help="Leave out findings below this severity.",
 )
 def audit(paths: tuple[str, ...], out: str | None, min_severity: str) -> None:
-    """Find internal inconsistencies: restated figures, sums, stated changes, printed formulas, missing tables.
+    """Check a report against itself, rule by rule: table sums, the same line across statements, narrative figures
+    against their lines, stated changes and rates, wording, years, missing tables (docs/AUDIT.md lists the rules).
 
     Example: dqa audit samples/000_4730eaab2517dbc6.txt --min-severity warning --out findings.md
     """
@@ -61,7 +62,7 @@ def _print(name: str, findings: list[Finding]) -> None:
     echo(f"{name}: {len(findings)} finding(s)")
     for f in findings:
         pages = ",".join(str(e.page) for e in f.evidence)
-        echo(f"  [{f.severity}] {f.kind} (p{pages or '-'}): {f.message}")
+        echo(f"  [{f.severity}] {f.rule}/{f.kind} (p{pages or '-'}): {f.message}")
         for e in f.evidence:
             echo(f"      p{e.page}: {e.quote}")
 
@@ -79,11 +80,13 @@ def _write(path: Path, findings: list[Finding]) -> None:
         for f in findings:
             row = [
                 f.doc,
+                f.rule,
                 f.kind,
                 f.severity,
                 f.message,
                 f.expected or "",
                 f.found or "",
+                f.difference or "",
                 ";".join(str(e.page) for e in f.evidence),
                 " || ".join(e.quote for e in f.evidence),
             ]
@@ -101,12 +104,13 @@ def _markdown(findings: list[Finding]) -> str:
         lines += [
             f"## {doc}",
             "",
-            "| severity | kind | message | expected | found | evidence |",
-            "|---|---|---|---|---|---|",
+            "| severity | rule | kind | message | expected | found | difference | evidence |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for f in (x for x in findings if x.doc == doc):
             evidence = "<br>".join(f"p{e.page}: {e.quote}" for e in f.evidence)
-            cells = [f.severity, f.kind, f.message, f.expected or "", f.found or "", evidence]
+            cells = [f.severity, f.rule, f.kind, f.message, f.expected or "", f.found or "", f.difference or ""]
+            cells.append(evidence)
             lines.append("| " + " | ".join(c.replace("|", "\\|").replace("\n", " ") for c in cells) + " |")
         lines.append("")
     if not findings:

@@ -137,7 +137,8 @@ def test_cli_writes_findings(tmp_path: Path, suffix: str) -> None:
     assert result.returncode == 0, result.stderr
     if suffix == ".jsonl":
         rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-        assert {"doc", "kind", "severity", "message", "expected", "found", "evidence"} <= set(rows[0])
+        fields = {"doc", "rule", "kind", "severity", "message", "expected", "found", "difference", "evidence"}
+        assert fields <= set(rows[0])
         assert any(r["found"] == "148.82" for r in rows)
     elif suffix == ".csv":
         raw = out.read_bytes()
@@ -146,7 +147,7 @@ def test_cli_writes_findings(tmp_path: Path, suffix: str) -> None:
         assert any(r["found"] == "54.39元" and r["severity"] == "error" for r in rows)
     else:
         text = out.read_text(encoding="utf-8")
-        assert text.startswith("# Audit findings") and "| error | transposed_digits |" in text
+        assert text.startswith("# Audit findings") and "| error | printed_formulas | transposed_digits |" in text
 
 
 def test_min_severity_filters(tmp_path: Path) -> None:
