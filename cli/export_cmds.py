@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -233,3 +234,5 @@ def export_facts(corpus: tuple[str, ...], index_dir: str | None, out: Path) -> N
     writer = {".csv": write_csv, ".xlsx": write_xlsx}.get(suffix, write_sqlite)
     n = writer(fact_rows(library), out)
     click.echo(f"{n} fact(s) from {len(library.documents)} report(s) → {out}", err=True)
+    if library.skipped:
+        sys.exit(1)  # the reports that could not be read were named; the exit code says so too
