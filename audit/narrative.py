@@ -27,6 +27,13 @@ _GENERIC = {"合计", "总计", "支出", "收入", "小计", "本年收入", "�
 _SLIPS = ("unit_slip", "factor_of_ten", "transposed_digits", "one_digit")
 # narrative sums the schema has no sum_of for (its parent links also hold the 中小企业 share, which is no part)
 _NARRATIVE_SUMS = {"procurement_total": ("procurement_goods", "procurement_works", "procurement_services")}
+# narrative lines that the statements print as a fund's totals: "财政拨款支出X万元" is the 财政拨款 总表's 本年支出合计
+# (or 支出总计), "当年财政拨款收入" its 本年收入's 财政拨款 line
+_TABLE_LINES = {
+    "exp_fiscal": ("exp_this_year", "exp_grand_total"),
+    "exp_fiscal_this_year": ("exp_this_year",),
+    "inc_fiscal_this_year": ("inc_fiscal",),
+}
 _RULE_OF = {
     "sg_total": "sangong_sum",
     "sg_car": "sangong_sum",
@@ -190,12 +197,17 @@ def _conflict(report: Report, name: str, clusters: list[list[Fact]], main_unit: 
 
 
 def _slip(wrong: Fact, right: Fact) -> str:
-    """How a narrative figure differs from the right one, compared as the narrative prints it (16,726,725.44元 is
-    1672.67万元 next to a narrative's 1612.67万元: one digit); the same digits in another unit is a unit slip. A
-    round figure (100 vs 200) differing in one digit is no slip's signature."""
+    """How a narrative figure differs from the right one, compared as the coarser of the two prints it
+    (16,726,725.44元 is 1672.67万元 next to a narrative's 1612.67万元: one digit); the same digits in another unit is
+    a unit slip. A round figure (100 vs 200) differing in one digit is no slip's signature."""
     if wrong.value == right.value and wrong.unit != right.unit:
         return "unit_slip"
+    mixed = tolerance(right) != tolerance(wrong)
+    if tolerance(right) > tolerance(wrong):  # 1,062,593元 against 100.26万元: read both as 万元
+        right, wrong = wrong, right
     shown = _as_printed(right, wrong)
+    if mixed and abs(wrong.value - shown) <= 2 * half_unit(wrong.value):
+        return "rounding"  # 26,845.39元 as 2.69万元: rounded twice (2.6845 → 2.685 → 2.69), not a slip
     kind = slip(wrong.value, shown, digits(wrong.printed), digits(f"{shown:f}"))
     if kind == "one_digit" and min(len(digits(f.printed).strip("0")) for f in (wrong, right)) < 3:
         return "difference"
@@ -250,8 +262,11 @@ def narrative_lines(report: Report) -> list[Result]:
         if line is None or line.classification == "economic" or not f.column:
             continue
         context = "exp_this_year" if line.classification == "function" else ""
-        candidates = printed.get((node(line), context, f.column, "", f.period), [])
-        scope = f.scope or _scope_before(report, f)
+        candidates = [
+            c for lid in (line.id, *_TABLE_LINES.get(line.id, ()))
+            for c in printed.get((node(report.schema.lines[lid]), context, f.column, "", f.period), [])
+        ]  # fmt: skip
+        scope = f.scope or _scope_before(report, f) or line.scope
         scoped = [c for c in candidates if c.scope == scope] if scope else candidates
         if scoped:
             out.append(_against_tables(report, f, scoped, explicit=bool(scope) or bool(line.scope)))
