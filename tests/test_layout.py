@@ -13,7 +13,7 @@ STAGES = ["corpus", "index", "qa", "audit", "cli", "widgets", "tui"]
 ALLOWED = {
     "corpus": set(),
     "index": {"corpus"},
-    "qa": {"corpus", "index"},
+    "qa": {"corpus", "index", "audit"},  # an answer's cross-check is the audit's rules about its figure
     "audit": {"corpus"},
     "cli": {"corpus", "index", "qa", "audit", "widgets", "tui"},
     "widgets": {"corpus", "index", "qa", "audit"},
