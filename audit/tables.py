@@ -418,6 +418,7 @@ def _judged(report: Report, table: Table, facts: list[Fact], found: list[Result]
         if r.status != "broken":
             out.append(r)
             continue
+        whole_code = report.schema.lines[r.facts[0].line or ""].code if r.facts[0].line else None
         near = [
             g
             for g in lost
@@ -425,7 +426,8 @@ def _judged(report: Report, table: Table, facts: list[Fact], found: list[Result]
                 (g.table_id, g.col) == (f.table_id, f.col) or (g.table_id, g.row) == (f.table_id, f.row)
                 for f in r.facts
             )
-        ]
+            and not (whole_code and g.code and not g.code.startswith(whole_code))
+        ]  # a lost 30210 row leaves 301 = Σ 301xx judged: only the sums it would enter are in doubt
         if report.near_unread(report.instance.get(table.id, table.id), r.facts):
             out.append(_doubt(r, "同行或同列有未读出的数字 / a number in this row or column was not read"))
             continue
