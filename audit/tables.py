@@ -7,11 +7,11 @@ its fund columns (一般公共预算 + 政府性基金 + 国有资本经营).
 In a 三公 table (one data row, the header names the line) the same hierarchy runs along the row: 合计 = 出国 +
 公务用车 + 接待, 公务用车 = 购置 + 运行.
 
-Knowing when not to accuse: a sum is judged only from printed figures of one statement; parts printed as
-"其中" are never summed; a sum next to a figure we could not place, or in a table where most sums fail (the
-layout was misread), is a parse doubt; a shortfall that runs across a page break in a table with one amount column
-may be a row the reader lost, so it is a doubt too. A cell that breaks two identities at once (its row and its
-column) is pinned: a material difference there is an error, anything else a warning.
+Knowing when not to accuse: a sum is judged only from printed figures of one statement; parts printed as "其中"
+are never summed; a sum next to a figure we could not place or a number we did not read whole, in a table where
+most sums fail and no one cell explains it (the layout was misread), or one that falls short beside a coded row
+printed without figures (the reader lost them) is a parse doubt. A cell that breaks two identities at once (its
+row and its column) is pinned: a material difference there is an error, anything else a warning.
 """
 
 from __future__ import annotations
