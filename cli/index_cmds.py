@@ -59,9 +59,13 @@ def search(
 
     Example: dqa search "how much was spent on official vehicles" --doc 000_4730eaab2517dbc6.txt
     """
+    from cli.progress import file_progress
+    from index.build import embed_vectors
     from index.search import Filters, Searcher
 
     searcher = Searcher(index_dir)
+    with file_progress() as on_file:
+        embed_vectors(index_dir, on_file)  # dense ranking wants every passage's vector: any missing are computed
     try:
         hits = searcher.search(query, k, Filters(doc=doc, department=department, year=year, kind=kind))
     finally:

@@ -1,7 +1,10 @@
 """Bring an index up to date with files on disk: add new and changed, drop deleted.
 
-Parsing is the slow part, so it runs in a pool of PARSE_WORKERS processes while
-the main process embeds and writes. Unchanged files are skipped on mtime+size,
+Two phases. Documents first: a pool of PARSE_WORKERS processes reads files while
+the main process writes each document with its facts, chunks and text index; from
+then on questions are answered. Vectors second (`vectors=False` leaves them for
+later, e.g. a TUI worker): the chunks without one are embedded in batches; dense
+retrieval uses them as they are saved. Unchanged files are skipped on mtime+size,
 then on the content hash. One bad file is reported and the rest go on; a file
 that no longer reads loses its old content from the index. One writer at a time
 (`writer_lock`); the workers die with the main process (PR_SET_PDEATHSIG) and
@@ -29,13 +32,12 @@ from corpus.files import corpus_files
 from corpus.model import Document, Fact
 from corpus.reader import content_id, read_document
 from index.chunks import Chunk, document_chunks
-from index.embed import load_embedder
+from index.embed import Embedder, load_embedder
 from index.store import Store, writer_lock
 
 PARSE_WORKERS = 2
-SAVE_EVERY_S = 30.0
-EMBED_BATCH = 256  # chunks embedded between progress reports
 PROGRESS_EVERY_S = 0.5
+PUBLISH_EVERY_S = 5.0  # how often the text index publishes the documents written since
 
 
 class BuildReport(BaseModel):
@@ -75,20 +77,21 @@ class FileIndexed(BaseModel):
 
 def index_paths(
     paths: list[str | Path], index_dir: str | Path, model: str | None = None,
-    on_file: Callable[[FileIndexed], None] | None = None,
+    on_file: Callable[[FileIndexed], None] | None = None, vectors: bool = True,
 ) -> BuildReport:  # fmt: skip
     """Index files and directories into `index_dir`; raises DqaError only for a model mismatch or a lock held
     too long.
 
-    `on_file` hears about each file that needed parsing as it is done, and of progress within large files, so a
-    caller can draw progress.
+    `on_file` hears about each file that needed parsing as it is done, and of progress within large files and
+    of the vector phase (step "embedding", `path` the index), so a caller can draw progress. `vectors=False`
+    stops after the documents (see `embed_vectors`).
     """
     report = BuildReport()
     tell = on_file or (lambda event: None)
     with writer_lock(index_dir, lambda note: tell(FileIndexed(done=0, total=0, path=str(index_dir), note=note))):
         store = Store(index_dir, rebuild=True)
         try:
-            _build(store, paths, model, report, tell)
+            _build(store, paths, model, report, tell, vectors)
         except KeyboardInterrupt:
             store.save_vectors()  # documents indexed so far are kept
             raise
@@ -100,13 +103,47 @@ def index_paths(
     return report
 
 
-def _build(
-    store: Store, paths: list[str | Path], model: str | None, report: BuildReport, tell: Callable[[FileIndexed], None]
-) -> None:
+def embed_vectors(index_dir: str | Path, on_file: Callable[[FileIndexed], None] | None = None) -> tuple[int, int]:
+    """The vector phase alone, for an index whose documents are written: (embedded, removed) counts. What the
+    vector file's check found is told to `on_file` as notes."""
+    tell = on_file or (lambda event: None)
+    with writer_lock(index_dir, lambda note: tell(FileIndexed(done=0, total=0, path=str(index_dir), note=note))):
+        store = Store(index_dir)
+        try:
+            return _vectors(store, _embedder(store, None), tell)
+        except KeyboardInterrupt:
+            store.save_vectors()  # the vectors computed so far are kept
+            raise
+        finally:
+            store.close()
+            for note in store.notes:
+                tell(FileIndexed(done=0, total=0, path=str(index_dir), note=note))
+
+
+def _embedder(store: Store, model: str | None) -> Embedder:
+    """The index's model (recorded for a new index); refuses another one for an existing index."""
     recorded = store.model()
     embedder = load_embedder(model or (recorded[0] if recorded else None))
     store.check_model(embedder.name, embedder.dim)
-    report.repaired = store.repair(embedder.encode)
+    return embedder
+
+
+def _vectors(store: Store, embedder: Embedder, tell: Callable[[FileIndexed], None]) -> tuple[int, int]:
+    root = str(store.root)
+
+    def batch(done: int, total: int) -> None:
+        tell(FileIndexed(done=done, total=total, path=root, step="embedding", part=done, parts=total))
+
+    return store.repair(embedder.encode, batch)
+
+
+def _build(
+    store: Store, paths: list[str | Path], model: str | None, report: BuildReport, tell: Callable[[FileIndexed], None],
+    vectors: bool,
+) -> None:  # fmt: skip
+    recorded = store.model()
+    embedder = _embedder(store, model) if model or recorded is None or vectors else None
+    store.mend_text()  # documents a crash left out of the text index
     found = corpus_files(paths)
     report.failed += found.refused
     report.links = found.links
@@ -114,8 +151,8 @@ def _build(
         _forget(store, path, report)
     _drop_deleted(store, found.folders, found.files, report)
     todo = [f for f in found.files if _needs_parse(store, f, report, set(found.files))]
-    last_save = time.monotonic()
     done = 0
+    published = time.monotonic()
 
     def progress(path: str, step: str, part: int, parts: int) -> None:
         tell(FileIndexed(done=done, total=len(todo), path=path, step=step, part=part, parts=parts))
@@ -130,20 +167,18 @@ def _build(
                 report.failed.append((path, error))
                 _forget(store, path, report)
             else:
-                vectors = _embed(
-                    embedder, parsed.chunks, lambda part, parts, p=path: progress(p, "embedding", part, parts)
-                )
-                store.add_document(parsed.doc, parsed.chunks, parsed.facts, vectors, stat.st_mtime, stat.st_size)
+                store.add_document(parsed.doc, parsed.chunks, parsed.facts, stat.st_mtime, stat.st_size)
                 report.added.append(path)
-                if time.monotonic() - last_save > SAVE_EVERY_S:
-                    store.save_vectors()
-                    last_save = time.monotonic()
+                if time.monotonic() - published > PUBLISH_EVERY_S:
+                    store.commit_text()
+                    published = time.monotonic()
             warnings = parsed.doc.warnings if parsed and stat else []
             tell(FileIndexed(done=done, total=len(todo), path=path, error=error, warnings=warnings))
     finally:
         parsing.close()  # stops the workers at once, also on Ctrl-C
-    if todo or report.removed:
-        store.save_vectors()
+    store.commit_text()
+    if vectors and embedder is not None:
+        report.repaired = _vectors(store, embedder, tell)
 
 
 def _stat(path: str) -> os.stat_result | None:
@@ -151,20 +186,6 @@ def _stat(path: str) -> os.stat_result | None:
         return os.stat(path)
     except OSError:
         return None
-
-
-def _embed(embedder, chunks: list[Chunk], on_part: Callable[[int, int], None]):  # type: ignore[no-untyped-def]
-    """The chunks' vectors, in batches so that a large file reports progress."""
-    import numpy as np
-
-    texts = [c.text for c in chunks]
-    if len(texts) <= EMBED_BATCH:
-        return embedder.encode(texts)
-    parts = []
-    for start in range(0, len(texts), EMBED_BATCH):
-        parts.append(embedder.encode(texts[start : start + EMBED_BATCH]))
-        on_part(min(start + EMBED_BATCH, len(texts)), len(texts))
-    return np.concatenate(parts)
 
 
 def _forget(store: Store, path: str, report: BuildReport) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from corpus.errors import DqaError
+
+if TYPE_CHECKING:  # numpy loads with the first text embedded
+    import numpy as np
 
 DEFAULT_MODEL = "use-multilingual-v3"
 BATCH_SIZE = 64
@@ -47,6 +48,8 @@ def load_embedder(name: str | None = None) -> Embedder:
 
 
 def normalise(vectors: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
@@ -65,6 +68,8 @@ class UseEmbedder:
         self._model = USE(threads=os.cpu_count() or 1)
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return normalise(self._model.encode(list(texts)))
@@ -87,6 +92,8 @@ class SentenceTransformerEmbedder:
         self.dim = int(get_dim())
 
     def encode(self, texts: list[str]) -> np.ndarray:
+        import numpy as np
+
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.encode(list(texts), batch_size=BATCH_SIZE, normalize_embeddings=True)

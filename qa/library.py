@@ -1,25 +1,36 @@
 """The reports a question is asked of: documents, their facts, and passage retrieval.
 
-`Library.open` brings the index up to date (index/ does that incrementally) and
-loads what it holds: documents and the facts extracted at index time, never
-re-derived. Retrieval ranks passages with the index's hybrid search.
+`Library.open` brings the index up to date (index/ does that incrementally: documents first, so answers do not
+wait for vectors) and reads only the documents' rows, so opening costs the same for ten reports or ten thousand.
+A document's content and its facts (extracted at index time, never re-derived) are fetched from the index the
+first time a question needs them. Retrieval ranks passages with the index's BM25 (see RETRIEVAL).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+from pydantic import PrivateAttr
 
 from corpus.errors import DqaError
 from corpus.facts import document_facts
 from corpus.identity import apply_overrides
-from corpus.model import Document, Fact
-from index.build import FileIndexed, index_paths
-from index.search import Filters, Hit, Searcher
+from corpus.model import Document, Fact, ReportIdentity
+from index.build import FileIndexed, embed_vectors, index_paths
+from index.search import Filters, Hit, Mode, Searcher
 
 DEFAULT_INDEX = ".dqa"
+# Answers rank facts; retrieval only adds a bonus for facts in top passages. On bench/qa_eval.py BM25 alone gives
+# the same answers as hybrid search (docs/BENCHMARKS.md), and it needs neither the embedding model (2.5 s to load)
+# nor the vectors (GBs at 10k reports) in the process, so a question is answered before any vector exists.
+RETRIEVAL: Mode = "lexical"
+FACTS_KEPT = 100  # documents whose facts stay in memory once fetched (a comparison over a folder reuses them)
+ROW_FIELDS = ("id", "path", "name", "title", "department", "year", "kind", "identity")
 Retriever = Callable[[str, int, Sequence[str] | None], list[Hit]]
 
 
@@ -33,12 +44,109 @@ def default_index_dir(paths: Sequence[str | Path]) -> Path:
     return (first if first.is_dir() else first.parent) / DEFAULT_INDEX
 
 
+class StoredDocument(Document):
+    """A document as its index row knows it (ROW_FIELDS); the rest (pages, warnings …) is read from the index the
+    first time it is used, so lists and filters over thousands of reports read no content."""
+
+    _load: Callable[[], Document] | None = PrivateAttr(default=None)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any], load: Callable[[], Document]) -> StoredDocument:
+        values = {f: row[f] for f in ROW_FIELDS if f != "identity"}
+        values["identity"] = ReportIdentity.model_validate_json(row["identity"]) if row["identity"] else None
+        doc = cls.model_construct(**values)
+        for name in set(type(doc).model_fields) - set(ROW_FIELDS):
+            doc.__dict__.pop(name, None)  # absent, so that reading it comes to __getattr__
+        doc._load = load
+        apply_overrides(doc)  # a user's corrections (dqa-reports.toml) are read on every open
+        return doc
+
+    def __getattr__(self, name: str) -> Any:
+        if name in type(self).model_fields and self._load is not None:
+            full = self._load()
+            for field_name in type(self).model_fields:
+                self.__dict__.setdefault(field_name, getattr(full, field_name))
+            return self.__dict__[name]
+        return super().__getattr__(name)  # type: ignore[misc]
+
+    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+        self.pages  # noqa: B018  (loads the content first)
+        return super().model_dump(**kwargs)
+
+    def model_dump_json(self, **kwargs: Any) -> str:
+        self.pages  # noqa: B018
+        return super().model_dump_json(**kwargs)
+
+
+class StoredDocuments(Mapping[str, Document]):
+    """Document id → document, for the documents a library opened; each built from its row on first access."""
+
+    def __init__(self, searcher: Searcher, rows: list[Mapping[str, Any]]) -> None:
+        self._searcher = searcher
+        self._rows = {row["id"]: row for row in rows}
+        self._docs: dict[str, StoredDocument] = {}
+
+    def __getitem__(self, doc_id: str) -> Document:
+        if doc_id not in self._docs:
+            row = self._rows[doc_id]
+            self._docs[doc_id] = StoredDocument.from_row(row, lambda: self._content(doc_id))
+        return self._docs[doc_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._rows
+
+    def paths(self) -> dict[str, str]:
+        """Document id → path, from the rows alone."""
+        return {i: row["path"] for i, row in self._rows.items()}
+
+    def _content(self, doc_id: str) -> Document:
+        with self._searcher.lock:
+            return self._searcher.store.load_document(doc_id)
+
+
+class StoredFacts(Mapping[str, list[Fact]]):
+    """Document id → its facts, fetched from the index on first access; the last FACTS_KEPT are kept."""
+
+    def __init__(self, searcher: Searcher, doc_ids: Sequence[str]) -> None:
+        self._searcher = searcher
+        self._ids = set(doc_ids)
+        self._kept: OrderedDict[str, list[Fact]] = OrderedDict()
+
+    def __getitem__(self, doc_id: str) -> list[Fact]:
+        if doc_id not in self._ids:
+            raise KeyError(doc_id)
+        with self._searcher.lock:
+            if doc_id in self._kept:
+                self._kept.move_to_end(doc_id)
+            else:
+                self._kept[doc_id] = self._searcher.store.facts(doc_id)
+                if len(self._kept) > FACTS_KEPT:
+                    self._kept.popitem(last=False)
+            return self._kept[doc_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._ids
+
+
 @dataclass
 class Library:
-    documents: dict[str, Document]
-    facts: dict[str, list[Fact]] = field(default_factory=dict)
+    documents: Mapping[str, Document]
+    facts: Mapping[str, list[Fact]] = field(default_factory=dict)
     retriever: Retriever | None = None
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of files that could not be read
+    searcher: Searcher | None = None
 
     @classmethod
     def from_documents(cls, docs: Sequence[Document], retriever: Retriever | None = None) -> Library:
@@ -50,27 +158,37 @@ class Library:
         cls, paths: Sequence[str | Path], index_dir: str | Path | None = None, model: str | None = None,
         on_file: Callable[[FileIndexed], None] | None = None,
     ) -> Library:  # fmt: skip
-        """Index the paths (new and changed files only), then load what the index holds for them.
+        """Index the paths' new and changed files (documents only: vectors are `complete_vectors`' job), then
+        open what the index holds for them.
 
         `on_file` hears about each file parsed, for a progress bar; files that failed are in `skipped`.
         """
         index_dir = Path(index_dir) if index_dir else default_index_dir(paths)
-        skipped = index_paths(list(paths), index_dir, model, on_file).failed if paths else []
+        skipped = index_paths(list(paths), index_dir, model, on_file, vectors=False).failed if paths else []
         searcher = Searcher(index_dir)
         wanted = [Path(os.path.abspath(p)) for p in paths]  # as index/ stores them: a linked report keeps its path
-        ids = [
-            row["id"] for row in searcher.store.documents()
+        rows = [
+            row for row in searcher.store.documents()
             if not wanted or any(_inside(Path(row["path"]), w) for w in wanted)
         ]  # fmt: skip
-        if not ids:
+        if not rows:
             raise DqaError(f"no readable documents in {', '.join(map(str, paths)) or index_dir}")
-        documents = {i: searcher.store.load_document(i) for i in ids}
-        for doc in documents.values():
-            apply_overrides(doc)  # a user's corrections (dqa-reports.toml) are read on every open
-        facts = {i: searcher.store.facts(i) for i in ids}
-        library = cls(documents, facts, skipped=list(skipped))
-        library.retriever = _retriever(searcher, library)
+        whole = len(rows) == searcher.store.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        library = cls(
+            StoredDocuments(searcher, rows), StoredFacts(searcher, [r["id"] for r in rows]), skipped=list(skipped),
+            searcher=searcher,
+        )  # fmt: skip
+        library.retriever = _retriever(searcher, None if whole else [r["id"] for r in rows])
         return library
+
+    def complete_vectors(self, on_file: Callable[[FileIndexed], None] | None = None) -> tuple[int, int]:
+        """Compute the vectors the index lacks (its documents were written first), telling `on_file` (step
+        "embedding", part of parts); dense search uses them from then on. Returns (embedded, removed)."""
+        if self.searcher is None:
+            return (0, 0)
+        done = embed_vectors(self.searcher.store.root, on_file)
+        self.searcher.reload_vectors()
+        return done
 
     def find(self, name: str | None) -> list[str]:
         """Document ids whose file name (or path ending) matches `name`; all when name is None. A name matches whole
@@ -78,7 +196,11 @@ class Library:
         if not name:
             return list(self.documents)
         wanted = Path(name).parts
-        return [d.id for d in self.documents.values() if Path(d.path).parts[-len(wanted) :] == wanted]
+        paths = (
+            self.documents.paths() if isinstance(self.documents, StoredDocuments)
+            else {i: d.path for i, d in self.documents.items()}
+        )  # fmt: skip
+        return [i for i, path in paths.items() if Path(path).parts[-len(wanted) :] == wanted]
 
     def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None) -> list[Hit]:
         if self.retriever is None:
@@ -90,12 +212,11 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def _retriever(searcher: Searcher, library: Library) -> Retriever:
+def _retriever(searcher: Searcher, library_ids: list[str] | None) -> Retriever:
+    """Passages of the given documents, or of the library's (None: the library is the whole index)."""
+
     def search(query: str, k: int, doc_ids: Sequence[str] | None) -> list[Hit]:
-        ids = set(doc_ids or library.documents)
-        names = [library.documents[i].name for i in ids]
-        filters = Filters(doc=names[0]) if len(names) == 1 else None
-        hits = searcher.search(query, k * (1 if filters or ids == set(library.documents) else 3), filters)
-        return [h for h in hits if h.chunk.doc_id in ids][:k]
+        ids = list(doc_ids) if doc_ids is not None else library_ids
+        return searcher.search(query, k, None if ids is None else Filters(doc_ids=ids), RETRIEVAL)
 
     return search

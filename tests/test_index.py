@@ -65,7 +65,7 @@ def _counts(index_dir: Path) -> dict[str, int]:
 
 def _consistent(index_dir: Path) -> None:
     store = Store(index_dir)
-    assert store.chunk_ids() == store.vector_ids()
+    assert store.vector_chunk_ids() == store.vector_ids()
     dupes = store.db.execute(
         'SELECT count(*) FROM (SELECT doc_id, page, source, start, "end", table_id, "row", count(*) n'
         " FROM chunks GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING n > 1)"
@@ -111,19 +111,29 @@ def test_migrations_create_exact_columns(tmp_path: Path) -> None:
     store = Store(tmp_path / "ix")
     columns = {
         t: [r[1] for r in store.db.execute(f"PRAGMA table_info({t})")]
-        for t in ("meta", "documents", "chunks", "facts", "postings", "pages", "document_json")
+        for t in ("meta", "documents", "chunks", "facts", "pages", "document_json")
     }
     assert columns["meta"] == ["id", "model", "dim", "created"]
     assert columns["documents"] == [
-        "id", "path", "name", "title", "department", "year", "kind", "n_pages", "mtime", "size", "parser"
+        "id", "path", "name", "title", "department", "year", "kind", "n_pages", "mtime", "size", "parser",
+        "text_indexed", "identity",
     ]  # fmt: skip
     assert columns["chunks"] == [
-        "id", "doc_id", "page", "source", "text", "table_id", "row", "start", "end", "fact_ids", "n_tokens"
-    ]  # fmt: skip
+        "id",
+        "doc_id",
+        "page",
+        "source",
+        "text",
+        "table_id",
+        "row",
+        "start",
+        "end",
+        "fact_ids",
+    ]
     assert columns["facts"] == ["doc_id", "idx", *FACT_COLUMNS, *SCHEMA_COLUMNS]
-    assert columns["postings"] == ["term", "chunk_id", "tf"]
+    assert not store.db.execute("SELECT name FROM sqlite_master WHERE name = 'postings'").fetchall()
     assert [r[0] for r in store.db.execute("SELECT name FROM _migrations")] == [
-        "m001_initial", "m002_parser_version", "m003_fact_schema"
+        "m001_initial", "m002_parser_version", "m003_fact_schema", "m004_text_index"
     ]  # fmt: skip
     store.close()
     Store(tmp_path / "ix").close()  # reopening applies nothing twice
@@ -206,6 +216,7 @@ def test_repair_removes_orphan_vectors_and_embeds_missing_ones(corpus_dir: Path,
     db.execute("PRAGMA foreign_keys=ON")
     n_second = db.execute(
         "SELECT count(*) FROM chunks c JOIN documents d ON d.id = c.doc_id WHERE d.name = 'second.txt'"
+        " AND c.source = 'text'"
     ).fetchone()[0]
     with db:
         db.execute("DELETE FROM documents WHERE name = 'second.txt'")  # its chunks go, its vectors stay
@@ -216,7 +227,7 @@ def test_repair_removes_orphan_vectors_and_embeds_missing_ones(corpus_dir: Path,
 
     (index_dir / "vectors.faiss").unlink()  # now every chunk has lost its vector
     store = Store(index_dir)
-    n_chunks = db.execute("SELECT count(*) FROM chunks").fetchone()[0]
+    n_chunks = db.execute("SELECT count(*) FROM chunks WHERE source = 'text'").fetchone()[0]
     assert store.repair(HashEmbedder().encode) == (n_chunks, 0)
     store.close()
     _consistent(index_dir)

@@ -82,7 +82,7 @@ def test_kill_9_mid_index_then_rerun(tmp_path: Path) -> None:
     assert store.db.execute("SELECT count(*) FROM documents").fetchone()[0] == N_FILES
     per_doc = {r[0] for r in store.db.execute("SELECT count(*) FROM chunks GROUP BY doc_id")}
     assert len(per_doc) == 1  # same report, same chunk count: nothing duplicated or half-written
-    assert store.chunk_ids() == store.vector_ids()
+    assert store.vector_chunk_ids() == store.vector_ids()
     store.close()
 
     found = subprocess.run(
@@ -112,5 +112,5 @@ def test_ctrl_c_mid_index_keeps_what_was_indexed(tmp_path: Path) -> None:
     assert rerun.returncode == 0, rerun.stderr
     assert f"{kept} unchanged" in rerun.stderr
     store = Store(index_dir)
-    assert store.chunk_ids() == store.vector_ids()
+    assert store.vector_chunk_ids() == store.vector_ids()
     store.close()
