@@ -284,3 +284,28 @@ def test_facts_come_back_from_the_store_exactly_as_extracted(tmp_path: Path) -> 
     assert stored == document_facts(store.load_document(doc_id))
     assert all(isinstance(f.value, Decimal) for f in stored)
     store.close()
+
+
+def test_a_crash_before_the_text_index_commits_is_mended_by_the_next_build(corpus_dir: Path, tmp_path: Path) -> None:
+    """SQLite has the document, tantivy never committed its chunks: the next build adds them again."""
+    index_dir = tmp_path / "ix"
+    index_paths([corpus_dir], index_dir, "test-hash")
+    store = Store(index_dir)
+    seed_id = next(r["id"] for r in store.documents() if r["name"] == SEED.name)
+    found = {i for i, _ in store.text.search("公务用车运行维护费", 50, [seed_id])}
+    assert found and found <= store.chunk_ids("d.id = ?", (seed_id,))
+    store.text.remove(seed_id)
+    store.text.commit()
+    store.db.execute("UPDATE documents SET text_indexed = 0 WHERE id = ?", (seed_id,))
+    store.close()
+
+    store = Store(index_dir)
+    assert store.text.search("公务用车运行维护费", 50, [seed_id]) == []
+    assert store.unpublished_text() == [seed_id]
+    store.close()
+    report = index_paths([corpus_dir], index_dir, "test-hash")
+    assert report.unchanged == 2 and not report.added
+    store = Store(index_dir)
+    assert {i for i, _ in store.text.search("公务用车运行维护费", 50, [seed_id])} == found
+    assert store.unpublished_text() == []
+    store.close()
