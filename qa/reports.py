@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from corpus.identity import body_parts, report_key, short_forms
 from corpus.model import ReportIdentity
-from corpus.schema import load_bodies
+from corpus.schema import BodyName, load_bodies
 from qa.library import Library
 from qa.question import Question
 
@@ -129,10 +129,12 @@ def resolve(library: Library, text: str, question: Question) -> Resolution:
         if not in_year and want.bodies:
             return Resolution(asked=want, missing=_not_held_year(want, chosen, question.lang))
         chosen = in_year or chosen
-    if want.kind:
+    if want.kind == "决算" or (want.kind == "预算" and want.bodies):
+        # a budget states no actuals of its own year; a final account prints the year's budget, so a budget figure
+        # of a body comes from its budget report, else from its final account, and with no body named from either
         of_kind = [r for r in chosen if r.identity.kind == want.kind]
         if want.kind == "预算" and not of_kind:
-            of_kind = [r for r in chosen if r.identity.kind == "决算"]  # a final account prints the year's budget
+            of_kind = [r for r in chosen if r.identity.kind == "决算"]
         if not of_kind and want.bodies:
             return Resolution(asked=want, missing=_not_held_year(want, chosen, question.lang))
         chosen = of_kind or chosen
@@ -245,7 +247,7 @@ def _says(lowered: str, phrase: str) -> bool:
 
 
 @cache
-def _regions() -> list:
+def _regions() -> list[BodyName]:
     return [b for b in load_bodies() if b.what == "region"]
 
 
