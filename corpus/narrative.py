@@ -31,7 +31,9 @@ _CODE_NAME = re.compile(r"(2\d{4}(?:\d{2})?)([\u4e00-\u9fff（）()]{2,30})$")
 # "实验室及相关设施（2060204），2024年度决算数为": a name with its code after it
 _NAME_CODE = re.compile(r"([\u4e00-\u9fff]{2,30})\((2\d{4}(?:\d{2})?)\)[,，]?[^,，。；;]{0,16}$")
 # "“一般公共服务支出-政府办公厅（室）及相关机构事务-行政运行”科目": 类-款-项 joined by dashes
-_DASH_PATH = re.compile(r"([\u4e00-\u9fff()]{2,20}?)-([\u4e00-\u9fff()]{2,30}?)(?:-([\u4e00-\u9fff()]{2,30}?))?(?:科目|$)")
+_DASH_PATH = re.compile(
+    r"([\u4e00-\u9fff()]{2,20}?)-([\u4e00-\u9fff()]{2,30}?)(?:-([\u4e00-\u9fff()]{2,30}?))?(?:科目|$)"
+)
 _CLAUSE_END = re.compile(r"[。；;！？\n]")
 # what may stand between an item and its amount: "公务接待费|决算支出数为|1.43万元", "编制|65名"
 _FILLER = re.compile(
@@ -129,8 +131,9 @@ class _NarrativeClassifier:
         return None, scope_in(text)
 
     def lead(self, paragraph: str) -> str | None:
-        """The 类/款/项 a numbered paragraph opens with ("11、住房保障支出（类）住房改革支出（款）购房补贴（项）。主要用于：
-        …。年初预算为258.50万元，支出决算为258.40万元。"): the item of the figures its later sentences print bare."""
+        """The 类/款/项 a numbered paragraph opens with ("11、住房保障支出（类）住房改革支出（款）购房补贴（项）。
+        主要用于：…。年初预算为258.50万元，支出决算为258.40万元。"): the item of the figures its later sentences
+        print bare."""
         head = normalize(re.split(r"[。：:，,；;]", paragraph, maxsplit=1)[0])
         m = _FUNCTION_PATH.search(head) if len(head) <= 80 else None
         if m is None or not _LEAD_END.fullmatch(head[m.end() :]):
