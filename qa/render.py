@@ -55,6 +55,9 @@ def answer_sentence(q: Question, fact: Fact, doc: Document) -> str:
             verb = "减少" if fact.value < 0 else "增加"
             return f"{who}{period}{fact.subject}{verb}{printed}{yuan}[1]。"
         measure = fact.measure if fact.measure and fact.measure != "数量" else ""
+        measure = (
+            "" if fact.subject.endswith((measure, measure.rstrip("数"))) else measure
+        )  # 三公经费预算数, not …预算数预算数
         return f"{who}{period}{fact.subject}{measure}为{printed}{yuan}[1]。"
     period = f"In {fact.period}, " if fact.period else ""
     measure = MEASURE_EN.get(fact.measure, fact.measure)
