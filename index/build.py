@@ -31,9 +31,9 @@ from corpus.facts import document_facts
 from corpus.files import corpus_files
 from corpus.model import Document, Fact
 from corpus.reader import content_id, read_document
-from index.chunks import Chunk, document_chunks
+from index.chunks import document_chunks
 from index.embed import Embedder, load_embedder
-from index.store import Store, writer_lock
+from index.store import DocumentRows, Store, document_rows, writer_lock
 
 PARSE_WORKERS = 2
 PROGRESS_EVERY_S = 0.5
@@ -48,14 +48,6 @@ class BuildReport(BaseModel):
     repaired: tuple[int, int] = (0, 0)
     links: list[tuple[str, str]] = Field(default_factory=list)  # (link, target) of reports linked from outside
     notes: list[str] = Field(default_factory=list)  # what the health check found and did
-
-
-class Parsed(BaseModel):
-    """What a worker hands back: JSON across the process boundary, validated on arrival."""
-
-    doc: Document
-    facts: list[Fact]
-    chunks: list[Chunk]
 
 
 class FileIndexed(BaseModel):
@@ -167,12 +159,12 @@ def _build(
                 report.failed.append((path, error))
                 _forget(store, path, report)
             else:
-                store.add_document(parsed.doc, parsed.chunks, parsed.facts, stat.st_mtime, stat.st_size)
+                store.add_document(parsed, stat.st_mtime, stat.st_size)
                 report.added.append(path)
                 if time.monotonic() - published > PUBLISH_EVERY_S:
                     store.commit_text()
                     published = time.monotonic()
-            warnings = parsed.doc.warnings if parsed and stat else []
+            warnings = parsed.warnings if parsed and stat else []
             tell(FileIndexed(done=done, total=len(todo), path=path, error=error, warnings=warnings))
     finally:
         parsing.close()  # stops the workers at once, also on Ctrl-C
@@ -239,8 +231,8 @@ def _needs_parse(store: Store, path: str, report: BuildReport, files: set[str]) 
 
 def _parse_all(
     paths: list[str], on_page: Callable[[str, int, int], None]
-) -> Iterator[tuple[str, Parsed | None, str | None]]:
-    """Yield (path, Parsed | None, error) as the workers finish, in completion order, telling `on_page` of the
+) -> Iterator[tuple[str, DocumentRows | None, str | None]]:
+    """Yield (path, DocumentRows | None, error) as the workers finish, in completion order, telling `on_page` of the
     pages they read meanwhile."""
     if not paths:
         return
@@ -258,7 +250,7 @@ def _parse_all(
                 break
             finally:
                 _drain(pages, on_page)
-            yield path, (Parsed.model_validate_json(payload) if payload else None), error
+            yield path, (DocumentRows.model_validate_json(payload) if payload else None), error
 
 
 def _drain(pages: multiprocessing.Queue, on_page: Callable[[str, int, int], None]) -> None:  # type: ignore[type-arg]
@@ -301,11 +293,12 @@ def _report_page(path: str) -> Callable[[int, int], None]:
 
 
 def parse_file(path: str) -> tuple[str, str | None, str | None]:
-    """Worker: read, extract facts and chunk one file; returns (path, Parsed JSON, error)."""
+    """Worker: read, extract facts, chunk and tokenize one file into the rows the store writes; returns (path,
+    DocumentRows JSON, error)."""
     try:
         doc = read_document(path, _report_page(path))
         facts = _facts(doc)
-        return path, Parsed(doc=doc, facts=facts, chunks=document_chunks(doc, facts)).model_dump_json(), None
+        return path, document_rows(doc, facts, document_chunks(doc, facts)).model_dump_json(), None
     except DqaError as exc:
         return path, None, exc.reason
     except Exception as exc:  # a bug in facts or chunks on one file must not stop the other files

@@ -45,6 +45,11 @@ def tokenize(text: str) -> list[str]:
     return [t for t in out if t not in _STOP]
 
 
+def terms(text: str) -> str:
+    """A chunk's tokens as tantivy is given them (its whitespace tokenizer splits them back)."""
+    return " ".join(tokenize(text))
+
+
 class TextIndex:
     """The tantivy index of one index directory's chunks. Readers open it cheaply; the first change opens the
     (single) writer, which `commit` publishes and `close` releases."""
@@ -64,11 +69,11 @@ class TextIndex:
         self._writer = None
 
     def add(self, doc_id: str, chunks: Iterable[tuple[int, str]]) -> None:
-        """Index (chunk id, text) pairs of one document; published at the next `commit`."""
+        """Index (chunk id, `terms(text)`) pairs of one document; published at the next `commit`."""
         writer = self._writing()
-        for chunk_id, text in chunks:
+        for chunk_id, chunk_terms in chunks:
             entry = self._t.Document()
-            entry.add_text("terms", " ".join(tokenize(text)))
+            entry.add_text("terms", chunk_terms)
             entry.add_text("doc", doc_id)
             entry.add_unsigned("chunk", chunk_id)
             writer.add_document(entry)

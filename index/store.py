@@ -43,7 +43,7 @@ from corpus.errors import DqaError
 from corpus.model import Document, Fact
 from corpus.reader import display_name
 from index.chunks import Chunk
-from index.lexical import TEXT_DIR, TextIndex
+from index.lexical import TEXT_DIR, TextIndex, terms
 
 if TYPE_CHECKING:  # faiss and numpy load with the first vector used: answering from facts and text needs neither
     import faiss
@@ -68,6 +68,54 @@ FACT_COLUMNS = (
     "approx", "yuan", "page", "source", "quote", "table_id", "row", "col", "start", "end",
 )  # fmt: skip
 SCHEMA_COLUMNS = ("statement", "line", "column", "scope")
+
+
+Value = str | int | float | None
+
+
+class DocumentRows(BaseModel):
+    """A parsed document as the rows the store writes. Built where the document was parsed (a worker process), so
+    the one writer only inserts; flat JSON across the process boundary, validated on arrival."""
+
+    id: str
+    path: str
+    document: tuple[Value, ...]  # DOCUMENT_COLUMNS but mtime and size, known to the writer
+    content: str  # the Document as JSON, read back on demand
+    pages: list[tuple[int, str]]
+    facts: list[tuple[Value, ...]]  # FACT_COLUMNS + SCHEMA_COLUMNS
+    chunks: list[tuple[Value, ...]]  # CHUNK_COLUMNS
+    terms: list[str]  # each chunk's search tokens (index/lexical.py), space-joined
+    warnings: list[str]
+
+
+DOCUMENT_COLUMNS = ("id", "path", "name", "title", "department", "year", "kind", "n_pages", "parser", "identity")
+CHUNK_COLUMNS = ("doc_id", "page", "source", "text", "table_id", "row", "start", "end", "fact_ids")
+
+
+def document_rows(doc: Document, facts: list[Fact], chunks: list[Chunk]) -> DocumentRows:
+    """Everything `Store.add_document` writes for a document, its facts (`idx` their order) and its chunks."""
+    identity = doc.identity.model_dump_json() if doc.identity is not None else None
+    fact_rows = []
+    for fact in facts:
+        data = fact.model_dump(mode="json")
+        data["label_path"] = json.dumps(fact.label_path, ensure_ascii=False)
+        data["value"] = str(fact.value)
+        data["yuan"] = None if fact.yuan is None else str(fact.yuan)
+        data["approx"] = int(fact.approx)
+        fact_rows.append(tuple(data[c] for c in (*FACT_COLUMNS, *SCHEMA_COLUMNS)))
+    return DocumentRows(
+        id=doc.id,
+        path=doc.path,
+        document=(doc.id, doc.path, doc.name, doc.title, doc.department, doc.year, doc.kind, len(doc.pages),
+                  PARSER_VERSION, identity),
+        content=doc.model_dump_json(),
+        pages=[(p.number, p.text) for p in doc.pages],
+        facts=fact_rows,
+        chunks=[(c.doc_id, c.page, c.source, c.text, c.table_id, c.row, c.start, c.end, json.dumps(c.fact_ids))
+                for c in chunks],
+        terms=[terms(c.text) for c in chunks],
+        warnings=doc.warnings,
+    )  # fmt: skip
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -261,6 +309,7 @@ class Store:
         db = sqlite3.connect(self.root / DB_FILE, isolation_level=None, timeout=30, check_same_thread=False)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent after a crash; no fsync per document
         db.execute("PRAGMA foreign_keys=ON")
         return db
 
@@ -362,25 +411,24 @@ class Store:
             (path, display_name(path), mtime, size, doc_id),
         )
 
-    def add_document(self, doc: Document, chunks: list[Chunk], facts: list[Fact], mtime: float, size: int) -> None:
+    def add_document(self, rows: DocumentRows, mtime: float, size: int) -> None:
         """Replace whatever the index had at this path (or with this content) in one transaction: the document,
-        its facts and its chunks (`chunk.id` set); then their text entries, published by `commit_text`. Vectors
-        come later (`repair`)."""
+        its facts and its chunks; then their text entries, published by `commit_text`. Vectors come later
+        (`repair`)."""
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             stale = [r["id"] for r in self.db.execute(
-                "SELECT id FROM documents WHERE path = ? OR id = ?", (doc.path, doc.id)
+                "SELECT id FROM documents WHERE path = ? OR id = ?", (rows.path, rows.id)
             )]  # fmt: skip
             for doc_id in stale:
                 self.db.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
-            self._insert_document(doc, mtime, size)
-            self._insert_facts(doc.id, facts)
-            for chunk in chunks:
-                chunk.id = self._insert_chunk(chunk)
+            self._insert(rows, mtime, size)
+            found = self.db.execute("SELECT id FROM chunks WHERE doc_id = ? ORDER BY id", (rows.id,))
+            chunk_ids = [r[0] for r in found]
         for doc_id in stale:
             self.text.remove(doc_id)
-        self.text.add(doc.id, ((c.id, c.text) for c in chunks))  # type: ignore[misc]
-        self._unpublished.append(doc.id)
+        self.text.add(rows.id, zip(chunk_ids, rows.terms, strict=True))
+        self._unpublished.append(rows.id)
 
     def remove_document(self, doc_id: str) -> None:
         """The document and everything of it; its text entries go at the next `commit_text`, its vectors at the
@@ -418,43 +466,24 @@ class Store:
         for doc_id in doc_ids:
             self.text.remove(doc_id)
             rows = self.db.execute("SELECT id, text FROM chunks WHERE doc_id = ? ORDER BY id", (doc_id,))
-            self.text.add(doc_id, ((r[0], r[1]) for r in rows))
+            self.text.add(doc_id, ((r[0], terms(r[1])) for r in rows))
             self._unpublished.append(doc_id)
         self.commit_text()
         return len(doc_ids)
 
-    def _insert_document(self, doc: Document, mtime: float, size: int) -> None:
-        identity = doc.identity.model_dump_json() if doc.identity is not None else None
-        self.db.execute(
-            "INSERT INTO documents (id, path, name, title, department, year, kind, n_pages, mtime, size, parser,"
-            " identity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.id, doc.path, doc.name, doc.title, doc.department, doc.year, doc.kind, len(doc.pages), mtime, size,
-             PARSER_VERSION, identity),
-        )  # fmt: skip
-        self.db.execute("INSERT INTO document_json VALUES (?, ?)", (doc.id, doc.model_dump_json()))
-        self.db.executemany("INSERT INTO pages VALUES (?, ?, ?)", [(doc.id, p.number, p.text) for p in doc.pages])
-
-    def _insert_facts(self, doc_id: str, facts: list[Fact]) -> None:
-        rows = []
-        for i, fact in enumerate(facts):
-            data = fact.model_dump(mode="json")
-            data["label_path"] = json.dumps(fact.label_path, ensure_ascii=False)
-            data["value"] = str(fact.value)
-            data["yuan"] = None if fact.yuan is None else str(fact.yuan)
-            data["approx"] = int(fact.approx)
-            rows.append((doc_id, i, *(data[c] for c in (*FACT_COLUMNS, *SCHEMA_COLUMNS))))
+    def _insert(self, rows: DocumentRows, mtime: float, size: int) -> None:
+        columns = ", ".join(f'"{c}"' for c in (*DOCUMENT_COLUMNS, "mtime", "size"))
+        self.db.execute(f"INSERT INTO documents ({columns}) VALUES ({_marks(len(DOCUMENT_COLUMNS) + 2)})",
+                        (*rows.document, mtime, size))  # fmt: skip
+        self.db.execute("INSERT INTO document_json VALUES (?, ?)", (rows.id, rows.content))
+        self.db.executemany("INSERT INTO pages VALUES (?, ?, ?)", [(rows.id, *page) for page in rows.pages])
         columns = ", ".join(f'"{c}"' for c in ("doc_id", "idx", *FACT_COLUMNS, *SCHEMA_COLUMNS))
-        marks = ", ".join("?" * (len(FACT_COLUMNS) + len(SCHEMA_COLUMNS) + 2))
-        self.db.executemany(f"INSERT INTO facts ({columns}) VALUES ({marks})", rows)
-
-    def _insert_chunk(self, chunk: Chunk) -> int:
-        cursor = self.db.execute(
-            'INSERT INTO chunks (doc_id, page, source, text, table_id, "row", start, "end", fact_ids)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (chunk.doc_id, chunk.page, chunk.source, chunk.text, chunk.table_id, chunk.row, chunk.start,
-             chunk.end, json.dumps(chunk.fact_ids)),
-        )  # fmt: skip
-        return int(cursor.lastrowid or 0)
+        self.db.executemany(
+            f"INSERT INTO facts ({columns}) VALUES ({_marks(len(FACT_COLUMNS) + len(SCHEMA_COLUMNS) + 2)})",
+            [(rows.id, i, *fact) for i, fact in enumerate(rows.facts)],
+        )
+        columns = ", ".join(f'"{c}"' for c in CHUNK_COLUMNS)
+        self.db.executemany(f"INSERT INTO chunks ({columns}) VALUES ({_marks(len(CHUNK_COLUMNS))})", rows.chunks)
 
     # -- chunks --------------------------------------------------------------------------------
 
@@ -610,6 +639,10 @@ class Store:
         if orphans or missing:
             self.save_vectors()
         return len(missing), len(orphans)
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
 
 
 def build_hnsw(flat: faiss.IndexIDMap2) -> faiss.IndexIDMap2:
