@@ -52,11 +52,12 @@ class StoredDocument(Document):
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any], load: Callable[[], Document]) -> StoredDocument:
+        lazy = set(cls.model_fields) - set(ROW_FIELDS)
         values = {f: row[f] for f in ROW_FIELDS if f != "identity"}
         values["identity"] = ReportIdentity.model_validate_json(row["identity"]) if row["identity"] else None
-        doc = cls.model_construct(**values)
-        for name in set(type(doc).model_fields) - set(ROW_FIELDS):
-            doc.__dict__.pop(name, None)  # absent, so that reading it comes to __getattr__
+        doc = cls.model_construct(**values, **dict.fromkeys(lazy))  # every field given: no default is built
+        for name in lazy:
+            del doc.__dict__[name]  # absent, so that reading it comes to __getattr__
         doc._load = load
         apply_overrides(doc)  # a user's corrections (dqa-reports.toml) are read on every open
         return doc
