@@ -52,6 +52,7 @@ if TYPE_CHECKING:  # faiss and numpy load with the first vector used: answering 
 DB_FILE = "index.db"
 VECTORS_FILE = "vectors.faiss"
 HNSW_FILE = "vectors.hnsw"
+VECTORS_STATE_FILE = "vectors.state.json"  # what the chunks and the vector file were when `repair` last finished
 HEALTH_FILE = "health.json"
 LOCK_FILE = "writer.lock"
 LOCK_WAIT_S = 600.0
@@ -349,7 +350,7 @@ class Store:
 
     def _drop_derived(self) -> None:
         """The vectors and the text index, which are keyed by chunk ids of one index.db."""
-        for name in (VECTORS_FILE, HNSW_FILE):
+        for name in (VECTORS_FILE, HNSW_FILE, VECTORS_STATE_FILE):
             (self.root / name).unlink(missing_ok=True)
         shutil.rmtree(self.root / TEXT_DIR, ignore_errors=True)
 
@@ -620,7 +621,12 @@ class Store:
     ) -> tuple[int, int]:
         """Make vectors and chunks agree: vectors of deleted chunks go, chunks that get one (VECTOR_SOURCES) and
         have none get it (new chunks, or after a crash or damage), VECTOR_BATCH at a time, telling `on_batch`
-        (done, total) and saving every VECTOR_SAVE_EVERY_S. Returns the (embedded, removed) counts."""
+        (done, total) and saving every VECTOR_SAVE_EVERY_S. Returns the (embedded, removed) counts.
+
+        Nothing is read when no chunk was added or removed and the vector file is as the last repair left it: an
+        unchanged re-index does not load the vectors."""
+        if self._vector_state() == self._recorded_vector_state():
+            return 0, 0
         chunk_ids = self.vector_chunk_ids()
         vector_ids = self.vector_ids()
         orphans = sorted(vector_ids - chunk_ids)
@@ -638,7 +644,29 @@ class Store:
                 last_save = time.monotonic()
         if orphans or missing:
             self.save_vectors()
+        _write_text_atomic(self.root / VECTORS_STATE_FILE, json.dumps(self._vector_state()))
         return len(missing), len(orphans)
+
+    def _vector_state(self) -> list[int]:
+        """The last chunk id ever given, the number of documents, the vector file's size and mtime: any document
+        written or removed, any vector saved or lost changes it."""
+        seq = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'chunks'").fetchone()
+        documents = self.db.execute("SELECT count(*) FROM documents").fetchone()[0]
+        path = self.root / VECTORS_FILE
+        stat = path.stat() if path.exists() else None
+        return [seq[0] if seq else 0, documents, stat.st_size if stat else -1, stat.st_mtime_ns if stat else -1]
+
+    def _recorded_vector_state(self) -> list[int] | None:
+        try:
+            return json.loads((self.root / VECTORS_STATE_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+
+def _write_text_atomic(path: Path, text: str) -> None:
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _marks(n: int) -> str:
