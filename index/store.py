@@ -1,26 +1,14 @@
 """Everything an index keeps on disk, under one directory.
 
-`index.db` is plain SQLite (open it with Datasette): documents (with their
-identity), their JSON, pages, chunks and facts (amounts as decimal TEXT, never
-REAL). The schema grows by numbered migrations recorded in `_migrations`. `text/`
-is the chunks' BM25 index (tantivy, index/lexical.py). `vectors.faiss` holds the
-chunks' vectors, keyed by chunk id; above HNSW_THRESHOLD vectors a `vectors.hnsw`
-graph is kept beside it for search.
-
-Documents are written first and answer at once (facts and text index); vectors are
-computed afterwards by `repair()`, which is also what reconciles the two after a
-crash. Chunk ids are never reused, so a vector or text entry left by a deleted chunk
-is harmless until it is dropped. Crash safety: each document is written in one SQLite
-transaction and marked `text_indexed` once tantivy has committed its chunks
-(`mend_text` adds those of unmarked documents again); vector files are written to a
-temp file and renamed.
-
-Health: opening checks the database (its header always; SQLite's quick_check when
-the file changed since the last clean close, recorded in `health.json`) and the
-vector file (readable, same dimension, one vector per chunk). A damaged database
-is moved aside and the documents indexed again; damaged vectors are computed again
-from the chunks. `notes` says what was found and done. One writer at a time:
-`writer_lock` makes a second one wait.
+`index.db` is plain SQLite (Datasette opens it): documents with their identity and JSON, pages, chunks and facts
+(amounts as decimal TEXT, never REAL), grown by numbered migrations recorded in `_migrations`. `text/` is the
+chunks' BM25 index (tantivy, index/lexical.py); `vectors.faiss` holds their vectors by chunk id (above
+HNSW_THRESHOLD a `vectors.hnsw` graph beside it). Documents are written first and answer at once; `repair()`
+computes vectors afterwards and reconciles the parts after a crash (chunk ids are never reused; each document is
+one SQLite transaction, marked `text_indexed` once tantivy committed it; vector files are written and renamed).
+Health: an open checks the database (header always, quick_check when it changed since the last clean close, in
+`health.json`) and the vectors (readable, same dimension, one per chunk); damage is rebuilt and told in `notes`.
+`writer_lock` makes a second writer wait.
 """
 
 from __future__ import annotations
