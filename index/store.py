@@ -609,7 +609,8 @@ class Store:
     ) -> tuple[int, int]:
         """Make vectors and chunks agree: vectors of deleted chunks go, chunks that get one (VECTOR_SOURCES) and
         have none get it (new chunks, or after a crash or damage), VECTOR_BATCH at a time, telling `on_batch`
-        (done, total) and saving every VECTOR_SAVE_EVERY_S. Returns the (embedded, removed) counts.
+        (done, total) and saving every VECTOR_SAVE_EVERY_S; a text met again in the run takes the vector of its
+        first chunk (template wording repeats across reports). Returns the (embedded, removed) counts.
 
         Nothing is read when no chunk was added or removed and the vector file is as the last repair left it: an
         unchanged re-index does not load the vectors."""
@@ -621,10 +622,15 @@ class Store:
         missing = sorted(chunk_ids - vector_ids)
         self._remove_vectors(orphans)
         last_save = time.monotonic()
+        embedded: dict[str, int] = {}  # text → a chunk of this run with that text and its vector: one encode each
         for start in range(0, len(missing), VECTOR_BATCH):
             ids = missing[start : start + VECTOR_BATCH]
-            texts = self.chunks(ids)
-            self._add_vectors(ids, encode([texts[i].text for i in ids]))
+            texts = {i: c.text for i, c in self.chunks(ids).items()}
+            new = [i for i in ids if embedded.setdefault(texts[i], i) == i]
+            self._add_vectors(new, encode([texts[i] for i in new]))
+            again = [i for i in ids if embedded[texts[i]] != i]
+            if again:
+                self._add_vectors(again, self._vector_of([embedded[texts[i]] for i in again]))
             if on_batch:
                 on_batch(start + len(ids), len(missing))
             if time.monotonic() - last_save > VECTOR_SAVE_EVERY_S:
@@ -634,6 +640,12 @@ class Store:
             self.save_vectors()
         _write_text_atomic(self.root / VECTORS_STATE_FILE, json.dumps(self._vector_state()))
         return len(missing), len(orphans)
+
+    def _vector_of(self, ids: list[int]) -> np.ndarray:
+        """The stored vectors of these chunk ids, in order."""
+        import numpy as np
+
+        return np.stack([self.vectors.reconstruct(i) for i in ids])
 
     def _vector_state(self) -> list[int]:
         """The last chunk id ever given, the number of documents, the vector file's size and mtime: any document

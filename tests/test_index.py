@@ -309,3 +309,30 @@ def test_a_crash_before_the_text_index_commits_is_mended_by_the_next_build(corpu
     assert {i for i, _ in store.text.search("公务用车运行维护费", 50, [seed_id])} == found
     assert store.unpublished_text() == []
     store.close()
+
+
+def test_a_text_met_again_is_embedded_once(corpus_dir: Path, tmp_path: Path) -> None:
+    """The two reports share most of their wording: each distinct narrative text is encoded once, and the chunks
+    that repeat it get the same vector."""
+    encoded: list[str] = []
+
+    class Counting(HashEmbedder):
+        name = "test-count"
+
+        def encode(self, texts: list[str]) -> np.ndarray:
+            encoded.extend(texts)
+            return super().encode(texts)
+
+    register_embedder(Counting.name, Counting)
+    index_dir = tmp_path / "ix"
+    index_paths([corpus_dir], index_dir, Counting.name)
+    db = sqlite3.connect(index_dir / "index.db")
+    texts = [r[0] for r in db.execute("SELECT text FROM chunks WHERE source = 'text'")]
+    assert len(set(texts)) < len(texts) and sorted(encoded) == sorted(set(texts))
+    store = Store(index_dir)
+    first, second = db.execute(
+        "SELECT min(id), max(id) FROM chunks WHERE source = 'text' GROUP BY text HAVING count(*) > 1"
+    ).fetchone()
+    assert np.array_equal(store.vectors.reconstruct(first), store.vectors.reconstruct(second))
+    assert store.vector_chunk_ids() == store.vector_ids()
+    store.close()
