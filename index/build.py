@@ -33,7 +33,8 @@ from corpus.model import Document, Fact
 from corpus.reader import content_id, read_document
 from index.chunks import document_chunks
 from index.embed import Embedder, load_embedder
-from index.store import DocumentRows, Store, document_rows, writer_lock
+from index.rows import DocumentRows, document_rows
+from index.store import Store, writer_lock
 
 PARSE_WORKERS = 2
 PROGRESS_EVERY_S = 0.5

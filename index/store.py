@@ -26,12 +26,20 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
-from corpus.cache import CACHE_VERSION as PARSER_VERSION
 from corpus.errors import DqaError
 from corpus.model import Document, Fact
 from corpus.reader import display_name
 from index.chunks import Chunk
 from index.lexical import TEXT_DIR, TextIndex, terms
+from index.rows import (
+    CHUNK_COLUMNS,
+    DOCUMENT_COLUMNS,
+    FACT_COLUMNS,
+    SCHEMA_COLUMNS,
+    DocumentRows,
+    row_to_chunk,
+    row_to_fact,
+)
 
 if TYPE_CHECKING:  # faiss and numpy load with the first vector used: answering from facts and text needs neither
     import faiss
@@ -52,59 +60,6 @@ HNSW_EF_SEARCH = 128
 VECTOR_SOURCES = ("text",)
 VECTOR_BATCH = 512  # chunks embedded at a time by `repair`, between progress reports
 VECTOR_SAVE_EVERY_S = 30.0  # while `repair` embeds, the vectors so far are saved this often
-FACT_COLUMNS = (
-    "label", "label_path", "subject", "code", "period", "measure", "value", "printed", "unit", "kind",
-    "approx", "yuan", "page", "source", "quote", "table_id", "row", "col", "start", "end",
-)  # fmt: skip
-SCHEMA_COLUMNS = ("statement", "line", "column", "scope")
-
-
-Value = str | int | float | None
-
-
-class DocumentRows(BaseModel):
-    """A parsed document as the rows the store writes. Built where the document was parsed (a worker process), so
-    the one writer only inserts; flat JSON across the process boundary, validated on arrival."""
-
-    id: str
-    path: str
-    document: tuple[Value, ...]  # DOCUMENT_COLUMNS but mtime and size, known to the writer
-    content: str  # the Document as JSON, read back on demand
-    pages: list[tuple[int, str]]
-    facts: list[tuple[Value, ...]]  # FACT_COLUMNS + SCHEMA_COLUMNS
-    chunks: list[tuple[Value, ...]]  # CHUNK_COLUMNS
-    terms: list[str]  # each chunk's search tokens (index/lexical.py), space-joined
-    warnings: list[str]
-
-
-DOCUMENT_COLUMNS = ("id", "path", "name", "title", "department", "year", "kind", "n_pages", "parser", "identity")
-CHUNK_COLUMNS = ("doc_id", "page", "source", "text", "table_id", "row", "start", "end", "fact_ids")
-
-
-def document_rows(doc: Document, facts: list[Fact], chunks: list[Chunk]) -> DocumentRows:
-    """Everything `Store.add_document` writes for a document, its facts (`idx` their order) and its chunks."""
-    identity = doc.identity.model_dump_json() if doc.identity is not None else None
-    fact_rows = []
-    for fact in facts:
-        data = fact.model_dump(mode="json")
-        data["label_path"] = json.dumps(fact.label_path, ensure_ascii=False)
-        data["value"] = str(fact.value)
-        data["yuan"] = None if fact.yuan is None else str(fact.yuan)
-        data["approx"] = int(fact.approx)
-        fact_rows.append(tuple(data[c] for c in (*FACT_COLUMNS, *SCHEMA_COLUMNS)))
-    return DocumentRows(
-        id=doc.id,
-        path=doc.path,
-        document=(doc.id, doc.path, doc.name, doc.title, doc.department, doc.year, doc.kind, len(doc.pages),
-                  PARSER_VERSION, identity),
-        content=doc.model_dump_json(),
-        pages=[(p.number, p.text) for p in doc.pages],
-        facts=fact_rows,
-        chunks=[(c.doc_id, c.page, c.source, c.text, c.table_id, c.row, c.start, c.end, json.dumps(c.fact_ids))
-                for c in chunks],
-        terms=[terms(c.text) for c in chunks],
-        warnings=doc.warnings,
-    )  # fmt: skip
 
 
 def m001_initial(db: sqlite3.Connection) -> None:
@@ -391,7 +346,7 @@ class Store:
     def facts(self, doc_id: str) -> list[Fact]:
         """A document's facts as extracted at index time, in extraction order (chunks' `fact_ids` index them)."""
         rows = self.db.execute("SELECT * FROM facts WHERE doc_id = ? ORDER BY idx", (doc_id,)).fetchall()
-        return [_row_to_fact(r) for r in rows]
+        return [row_to_fact(r) for r in rows]
 
     def touch(self, doc_id: str, path: str, mtime: float, size: int) -> None:
         """An unchanged file that moved or was touched: record where and when it is now."""
@@ -480,7 +435,7 @@ class Store:
         ids = list(ids)
         marks = ", ".join("?" * len(ids))
         rows = self.db.execute(f"SELECT * FROM chunks WHERE id IN ({marks})", ids).fetchall()
-        return {r["id"]: _row_to_chunk(r) for r in rows}
+        return {r["id"]: row_to_chunk(r) for r in rows}
 
     def vector_chunk_ids(self) -> set[int]:
         """Ids of the chunks that get a vector (VECTOR_SOURCES)."""
@@ -694,18 +649,3 @@ def _write_atomic(index: faiss.Index, path: Path) -> None:
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
-
-
-def _row_to_chunk(row: sqlite3.Row) -> Chunk:
-    return Chunk(
-        id=row["id"], doc_id=row["doc_id"], page=row["page"], source=row["source"], text=row["text"],
-        table_id=row["table_id"], row=row["row"], start=row["start"], end=row["end"],
-        fact_ids=json.loads(row["fact_ids"]),
-    )  # fmt: skip
-
-
-def _row_to_fact(row: sqlite3.Row) -> Fact:
-    data = {c: row[c] for c in (*FACT_COLUMNS, *SCHEMA_COLUMNS)}
-    data["label_path"] = json.loads(data["label_path"] or "[]")
-    data["approx"] = bool(data["approx"])
-    return Fact(doc_id=row["doc_id"], **{k: v for k, v in data.items() if v is not None})

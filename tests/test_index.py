@@ -24,7 +24,8 @@ from corpus.reader import read_document
 from index.build import index_paths
 from index.chunks import MAX_CHARS, document_chunks
 from index.embed import register_embedder
-from index.store import FACT_COLUMNS, SCHEMA_COLUMNS, Store
+from index.rows import FACT_COLUMNS, SCHEMA_COLUMNS
+from index.store import Store
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SEED = SAMPLES / "000_4730eaab2517dbc6.txt"
