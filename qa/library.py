@@ -86,6 +86,7 @@ class StoredDocuments(Mapping[str, Document]):
         self._searcher = searcher
         self._rows = {row["id"]: row for row in rows}
         self._docs: dict[str, StoredDocument] = {}
+        self._parts: dict[str, tuple[str, ...]] | None = None
 
     def __getitem__(self, doc_id: str) -> Document:
         if doc_id not in self._docs:
@@ -102,9 +103,11 @@ class StoredDocuments(Mapping[str, Document]):
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._rows
 
-    def paths(self) -> dict[str, str]:
-        """Document id → path, from the rows alone."""
-        return {i: row["path"] for i, row in self._rows.items()}
+    def path_parts(self) -> dict[str, tuple[str, ...]]:
+        """Document id → its path's parts, from the rows alone (split once: `find` runs for every question)."""
+        if self._parts is None:
+            self._parts = {i: Path(row["path"]).parts for i, row in self._rows.items()}
+        return self._parts
 
     def _content(self, doc_id: str) -> Document:
         with self._searcher.lock:
@@ -197,11 +200,11 @@ class Library:
         if not name:
             return list(self.documents)
         wanted = Path(name).parts
-        paths = (
-            self.documents.paths() if isinstance(self.documents, StoredDocuments)
-            else {i: d.path for i, d in self.documents.items()}
+        parts = (
+            self.documents.path_parts() if isinstance(self.documents, StoredDocuments)
+            else {i: Path(d.path).parts for i, d in self.documents.items()}
         )  # fmt: skip
-        return [i for i, path in paths.items() if Path(path).parts[-len(wanted) :] == wanted]
+        return [i for i, found in parts.items() if found[-len(wanted) :] == wanted]
 
     def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None) -> list[Hit]:
         if self.retriever is None:
