@@ -1,4 +1,5 @@
-"""Question answering speed: warm `answer` latency, a 100-question CLI batch, peak memory.
+"""Question answering speed: the first answer on a fresh corpus, warm `answer` latency, a 100-question CLI batch,
+peak memory.
 
 Usage (from the repo root, venv active):
 
@@ -6,6 +7,8 @@ Usage (from the repo root, venv active):
     python bench/qa_speed.py --index /tmp/dqa_idx   # reuse (or build once) an index there
     python bench/qa_speed.py --batch-size 200 --rounds 2
 
+0. first answer: `dqa ask` as a whole process on a fresh copy of samples/ (no index, a cold parse cache): what a
+   new user waits for, and what the terminal app waits for before its first answer (it opens the same way).
 1. warm latency: the library is opened once in this process; every dev question is answered
    `--rounds` times and the very first call (cold caches, lazy imports) is left out; p50/p95/max.
 2. batch: `dqa batch Q.jsonl --corpus samples --index DIR --out OUT.jsonl` in a subprocess against the
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import shutil
 import statistics
@@ -59,6 +63,17 @@ def main() -> None:
     temp = tempfile.mkdtemp(prefix="dqa_speed_")
     index_dir = args.index or str(Path(temp) / "index")
     try:
+        fresh = Path(temp) / "fresh"
+        shutil.copytree(SAMPLES, fresh, ignore=shutil.ignore_patterns(".*"))
+        env = {**os.environ, "DQA_CACHE": str(Path(temp) / "cache"), "DQA_INDEX": str(Path(temp) / "fresh-index")}
+        question = ["ask", "how much was spent on official vehicles", "--corpus", str(fresh)]
+        t = time.perf_counter()
+        proc = subprocess.run([*dqa_command(), *question], cwd=ROOT, capture_output=True, text=True, env=env)
+        first_answer = time.perf_counter() - t
+        print(f"first answer on a fresh copy of samples/ (`dqa ask` whole process, index built first): "
+              f"{first_answer:.1f}s (load {' '.join(f'{x:.1f}' for x in os.getloadavg())}): "
+              f"{(proc.stdout.strip().splitlines() or [proc.stderr.strip()])[0][:90]}")  # fmt: skip
+
         from qa import ask
         from qa.library import Library
 

@@ -2,7 +2,7 @@
 
     python bench/scale.py generate --reports 1000 --out /tmp/dqa-scale/1000
     python bench/scale.py measure --reports 100 1000 10000 --root /tmp/dqa-scale --results /tmp/dqa-scale/results.jsonl
-    python bench/scale.py plot --results /tmp/dqa-scale/results.jsonl --out docs/scale.png
+    python bench/scale.py plot --results /tmp/dqa-scale/results.jsonl --out docs/scale.png  # PNG of the figures
 
 Reports are generated from real templates: the seed text report and every Chinese PDF of ../shared/corpus-raw
 (read once by our reader and written back as the tab-cell text the text reader parses, one in ten as .docx).
@@ -352,34 +352,47 @@ def _size_mb(folder: Path) -> float:
 # -- plot ---------------------------------------------------------------------------------------
 
 
-def plot(results: Path, out: Path) -> None:
+def plot(results: list[Path], out: Path) -> None:
+    """Four panels against the number of reports, one line per label (before / after)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    rows = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [json.loads(line) for path in results for line in path.read_text(encoding="utf-8").splitlines() if line]
     series: dict[str, list[dict]] = {}
     for row in rows:
         series.setdefault(row.get("label", "after"), []).append(row)
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
     panels = (
-        ("build_s", "index build (s)"),
-        ("ask_s", "`dqa ask` whole process (s)"),
-        ("ask_peak_mb", "`dqa ask` peak RSS (MB)"),
+        ("time to index (s)", ("build_s", "first_answer_s"), True),
+        ("`dqa ask` whole process (s)", ("ask_s", "ask_nodoc_s", "compare_s"), True),
+        ("`dqa ask` peak RSS (MB)", ("ask_peak_mb",), False),
+        ("index on disk (MB)", ("index_mb",), True),
     )
-    for ax, (key, title) in zip(axes, panels, strict=True):
+    names = {
+        "build_s": "build (documents + vectors)", "first_answer_s": "first answer on a new folder",
+        "ask_s": "one report named", "ask_nodoc_s": "no report named", "compare_s": "a comparison",
+        "ask_peak_mb": "one report named", "index_mb": "index",
+    }  # fmt: skip
+    fig, axes = plt.subplots(2, 2, figsize=(12, 8))
+    for ax, (title, keys, log_y) in zip(axes.flat, panels, strict=True):
         for label, points in series.items():
-            points = sorted((p for p in points if key in p), key=lambda p: p["reports"])
-            ax.plot([p["reports"] for p in points], [p[key] for p in points], marker="o", label=label)
+            for key in keys:
+                found = sorted((p for p in points if isinstance(p.get(key), int | float)), key=lambda p: p["reports"])
+                if found:
+                    style = "o-" if label == "after" else "s--"
+                    x, y = [p["reports"] for p in found], [p[key] for p in found]
+                    ax.plot(x, y, style, label=f"{label}: {names[key]}")
         ax.set_xscale("log")
-        ax.set_xlabel("reports in the index")
+        if log_y:
+            ax.set_yscale("log")
+        ax.set_xlabel("generated reports in the index")
         ax.set_title(title)
         ax.grid(True, which="both", alpha=0.3)
-    axes[0].set_yscale("log")
-    axes[0].legend()
+        ax.legend(fontsize=8)
+    fig.suptitle("dqa cost against corpus size (bench/scale.py; 2 shared cores, load average in the results)")
     fig.tight_layout()
-    fig.savefig(out, dpi=110)
+    fig.savefig(out, dpi=100)
 
 
 def main() -> None:
@@ -395,7 +408,7 @@ def main() -> None:
     mea.add_argument("--dqa", default="dqa", help="the command to run (e.g. an older checkout's wrapper)")
     mea.add_argument("--label", default="after", help="series name in the plot")
     plo = sub.add_parser("plot", help="the PNG of cost against corpus size")
-    plo.add_argument("--results", type=Path, default=Path("/tmp/dqa-scale/results.jsonl"))
+    plo.add_argument("--results", type=Path, nargs="+", default=[Path("/tmp/dqa-scale/results.jsonl")])
     plo.add_argument("--out", type=Path, default=ROOT / "docs" / "scale.png")
     args = parser.parse_args()
     if args.command == "generate":
