@@ -24,6 +24,8 @@ NOT_A_PART = re.compile(r"比|较|与|占|上年(?!结转|结余)|去年|同期|
 # a comparison's base is a level: its clause holds no change word ("比上年预算增加164.48万元" compares no figure)
 NOT_A_BASE = re.compile(r"比|较|与|占|增加|减少|增长|下降|上升|降低")
 VERSUS = re.compile(r"^\s*(?:比|较|与|同比)")
+# what opens a list of an amount's parts: "X万元，其中：…", "X万元，主要用于以下方面：…"
+PARTS_MARKER = re.compile(r"其中[：:]?|包括[：:]?|主要用于|主要是|主要为|分别为|分别是|含")
 
 
 def _all_sentences(report: Report) -> Iterator[Sentence]:
@@ -355,8 +357,9 @@ def _share_operands(
     )  # no share's base, and no comparison's ("比2018年1493.43万元")
     if part is None:
         return None, []
-    marker = text.rfind("其中", 0, (part.start or 0) - offset)
-    if not bases and marker >= 0 and share.measure == "占比" and "占" in _clause(text, offset, share):
+    opened = [m.start() for m in PARTS_MARKER.finditer(text, 0, max(0, (part.start or 0) - offset))]
+    if not bases and opened and share.measure == "占比" and "占" in _clause(text, offset, share):
+        marker = opened[-1]  # "…9746.50万元，主要用于以下方面：社会保障和就业支出754.75万元，占7.74%"
         bases = [f for f in money if (f.end or 0) <= offset + marker and not _in_share_clause(text, offset, f)]
     return part, bases
 
@@ -405,7 +408,8 @@ def _share(part: Fact, bases: list[Fact], share: Fact) -> Result:
                 expected=f"{part.value}{base.unit}",
                 found=part.printed,
             )
-    severity = severity if len(bases) == 1 else "info"
+    if len(bases) > 1 and not all(v[0] and v[2] == "warning" for v in verdicts):
+        severity = "info"  # "收入490,808.40万元（本年收入390,140.45万元），其中…": a share of either may be meant
     return result(
         "stated_shares",
         "broken",

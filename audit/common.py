@@ -80,6 +80,29 @@ def tolerance(fact: Fact) -> Decimal:
     return yuan_tolerance(fact) if fact.yuan is not None else half_unit(fact.value)
 
 
+def places(f: Fact) -> int:
+    """Decimals as printed (the parsed value keeps them: "15.00" has two)."""
+    exponent = f.value.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) else 0
+
+
+def same_amount(a: Fact, b: Fact) -> bool:
+    """Printed to the same digits, one line shows the same number (326.71 vs 326.72 is a slip); in another unit or
+    to fewer digits ("22,118,861" beside 22,118,861.34), the same amount within the rounding of the coarser."""
+    if a.unit == b.unit and places(a) == places(b):
+        return a.value == b.value
+    return abs(a.yuan - b.yuan) <= max(tolerance(a), tolerance(b))  # type: ignore[operator]
+
+
+def rounded_off(coarse: Fact, fine: Fact) -> bool:
+    """The coarser figure is the finer one rounded twice (26,845.39元 as 2.69万元: 2.6845 → 2.685 → 2.69) or
+    truncated (877,080元 as 87.70万元): what reports do, short of a slip. Anything else, even one unit of the last
+    digit (334.09万元 for 3,340,800元), is no rounding of that figure."""
+    unit = 2 * tolerance(coarse)
+    over = abs(coarse.yuan) - abs(fine.yuan)  # type: ignore[arg-type]
+    return -unit - tolerance(fine) < over <= unit / 2 + unit / 20 + tolerance(fine)
+
+
 def amount(fact: Fact) -> Decimal:
     """What a fact is worth for arithmetic: yuan for money, the printed value for anything else."""
     return fact.yuan if fact.yuan is not None else fact.value

@@ -9,12 +9,22 @@ from it the way a slip does (a digit, a transposition, a unit or a decimal point
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from audit.changes import CLAUSE, NOT_A_PART
-from audit.common import BASE_MEASURES, clip, digits, in_unit, item_key, result, slip, tolerance
+from audit.changes import CLAUSE, NOT_A_PART, PARTS_MARKER
+from audit.common import (
+    BASE_MEASURES,
+    clip,
+    digits,
+    in_unit,
+    item_key,
+    result,
+    rounded_off,
+    same_amount,
+    slip,
+    tolerance,
+)
 from audit.finding import Evidence, Result
 from audit.report import Report
 from audit.statements import table_key
@@ -206,8 +216,8 @@ def _slip(wrong: Fact, right: Fact) -> str:
     if tolerance(right) > tolerance(wrong):  # 1,062,593元 against 100.26万元: read both as 万元
         right, wrong = wrong, right
     shown = _as_printed(right, wrong)
-    if mixed and abs(wrong.value - shown) <= 2 * half_unit(wrong.value):
-        return "rounding"  # 26,845.39元 as 2.69万元: rounded twice (2.6845 → 2.685 → 2.69), not a slip
+    if mixed and rounded_off(wrong, right):
+        return "rounding"
     kind = slip(wrong.value, shown, digits(wrong.printed), digits(f"{shown:f}"))
     if kind == "one_digit" and min(len(digits(f.printed).strip("0")) for f in (wrong, right)) < 3:
         return "difference"
@@ -289,7 +299,7 @@ def _against_tables(report: Report, f: Fact, candidates: list[Fact], explicit: b
     titles = {c.table_id or "": report.tables[c.table_id or ""].title for c in candidates}
     near = min(candidates, key=lambda c: abs(c.yuan - f.yuan))  # type: ignore[operator]
     name = report.label(f)
-    if abs(near.yuan - f.yuan) <= tolerance(near) + tolerance(f):  # type: ignore[operator]
+    if same_amount(near, f):
         return result(
             "narrative_lines", "holds", f"{name}：正文{f.printed}与{titles[near.table_id or '']}{near.printed}一致",
             f"{name}: the text's {f.printed} agrees with {near.printed} in {titles[near.table_id or '']}",
@@ -300,9 +310,9 @@ def _against_tables(report: Report, f: Fact, candidates: list[Fact], explicit: b
     if slipped is not None:  # "157.23元" where the table prints 1,572,307.00元: the digits of 157.23万元
         near = slipped
     kind = "unit_slip" if slipped is not None else _slip(f, near)
-    excess = abs(near.yuan - f.yuan) - tolerance(near) - tolerance(f)  # type: ignore[operator]
     one_value = len(values) == 1
-    if kind != "unit_slip" and excess <= tolerance(f):
+    coarse, fine = sorted((f, near), key=tolerance, reverse=True)
+    if kind != "unit_slip" and tolerance(f) != tolerance(near) and rounded_off(coarse, fine):
         kind, severity = "rounding", "info"  # "87.70万元" for 877,080元: truncated, not rounded
     elif kind == "unit_slip":
         severity = "error"
@@ -458,14 +468,12 @@ def narrative_balance(report: Report) -> list[Result]:
 
 # -- parts after 其中 never exceed their total ---------------------------------------------------------------
 
-_MARKER = re.compile(r"其中[：:]?|包括[：:]?|主要用于|主要是|主要为|分别为|分别是|含")
-
 
 def parts_within_total(report: Report) -> list[Result]:
     """Amounts listed after 其中/包括/主要用于 do not add up to more than the amount stated right before it."""
     out = []
     for page, text, offset, inside in report.sentences():
-        markers = list(_MARKER.finditer(text))
+        markers = list(PARTS_MARKER.finditer(text))
         if not markers or not inside:
             continue
         pos = offset + markers[0].start()

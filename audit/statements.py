@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from audit.common import clip, graded, result, slip, tolerance
+from audit.common import clip, graded, places, result, same_amount, slip, tolerance
 from audit.finding import Evidence, Result
 from audit.report import Report
 from audit.tables import node
@@ -71,7 +71,7 @@ def _compare(report: Report, printed: dict[str, Fact]) -> tuple[tuple[str, str],
     facts = list(printed.values())
     clusters: list[list[Fact]] = []
     for f in facts:
-        home = next((c for c in clusters if _same(c[0], f)), None)
+        home = next((c for c in clusters if same_amount(c[0], f)), None)
         if home is None:
             clusters.append([f])
         else:
@@ -88,7 +88,7 @@ def _compare(report: Report, printed: dict[str, Fact]) -> tuple[tuple[str, str],
     right, wrong = clusters[0][0], clusters[1][0]
     sure = len(clusters[0]) >= 2 and all(len(c) == 1 for c in clusters[1:])
     diff = wrong.yuan - right.yuan  # type: ignore[operator]
-    if wrong.unit == right.unit and _places(wrong) == _places(right):
+    if wrong.unit == right.unit and places(wrong) == places(right):
         severity = graded(abs(diff), Decimal(0), diff, right.yuan, sure=sure)  # type: ignore[arg-type]
     else:  # a difference within a few units of the coarser rounding is rounding
         excess = abs(diff) - tolerance(right) - tolerance(wrong)
@@ -107,20 +107,6 @@ def _compare(report: Report, printed: dict[str, Fact]) -> tuple[tuple[str, str],
         difference=_diff(diff, wrong),
         titles=titles,
     )
-
-
-def _same(a: Fact, b: Fact) -> bool:
-    """Printed to the same digits, one line shows the same number (326.71 vs 326.72 is a slip); in another unit or
-    to fewer digits ("22,118,861" beside 22,118,861.34), the same amount within the rounding of the coarser."""
-    if a.unit == b.unit and _places(a) == _places(b):
-        return a.value == b.value
-    return abs(a.yuan - b.yuan) <= max(tolerance(a), tolerance(b))  # type: ignore[operator]
-
-
-def _places(f: Fact) -> int:
-    """Decimals as printed (the parsed value keeps them: "15.00" has two)."""
-    exponent = f.value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) else 0
 
 
 def _diff(yuan: Decimal, like: Fact) -> str:

@@ -249,6 +249,16 @@ def test_narrative_figure_against_its_table_a_real_slip(read) -> None:
     assert [(f.found, f.expected) for f in found] == [("0.3万元", "2,961.68万元")]
 
 
+def test_narrative_figure_one_unit_off_a_finer_table(read) -> None:
+    """A narrative 万元 figure is its 元 line rounded (once or twice) or truncated, nothing else: 1672.67万元 for
+    16,726,725.44元 holds, 1672.68万元 is no rounding of it."""
+    doc = read(PUTUO_BUDGET)
+    assert any("1672.67" in r.message for r in holding(doc, "narrative_lines"))
+    edited = edit_text(doc, "1672.67万元", "1672.68万元")
+    found = [f for f in broken(edited, "narrative_lines") if f.found == "1672.68万元"]
+    assert found and found[0].kind == "one_digit"
+
+
 def test_restated(read) -> None:
     doc = read(SEED)  # 公务用车运行维护费 54.39万元, three times alike (and once as 54.39元: e01)
     assert holding(doc, "restated")
@@ -295,6 +305,17 @@ def test_stated_shares(read) -> None:
     assert any("50.89%" in r.message for r in holding(doc, "stated_shares"))
     found = [f for f in broken(edit_text(doc, "的50.89%", "的58.89%"), "stated_shares") if f.found == "58.89%"]
     assert found and found[0].expected == "50.89%"
+
+
+def test_stated_shares_of_a_total_before_its_list(read) -> None:
+    """ "一般公共预算财政拨款支出2940.05万元，主要用于以下方面：…（类）326.72万元，占11.11%": a share of the total
+    the list opens with. The same list's 71.73% for 2106.66万元 is a real slip (71.65%; the shares add up to
+    100.07%)."""
+    doc = read(PUTUO_FINAL)
+    assert any("11.11%" in r.message for r in holding(doc, "stated_shares"))
+    assert [f.found for f in broken(doc, "stated_shares")] == ["71.73%"]
+    edited = edit_text(doc, "占11.11%", "占17.11%")
+    assert "17.11%" in {f.found for f in broken(edited, "stated_shares")}
 
 
 def test_comparison_words(read) -> None:
