@@ -18,7 +18,10 @@ path as a report read from disk. Kinds, with the places an edit may go (chosen w
 - unit: 万元↔元 on a narrative amount printed elsewhere too.
 
 An edit is found when the copy's audit has a finding at warning or above that the original's has not, with
-evidence on the edited page. False alarms are counted as the findings at warning or above on the unedited reports
+evidence on the edited page. Some edits cannot be found by any audit, and are counted apart as undetectable by
+construction: a narrative amount whose edited value still agrees with every other print of it (rounded or
+truncated), a percentage still within one unit of its last digit of the rate its sentence's figures give within
+their rounding (the slack real reports need: they round, truncate, or compute from unrounded figures). False alarms are counted as the findings at warning or above on the unedited reports
 (docs/AUDIT.md says which are real, for the held-out reports). The seed's known inconsistencies
 (../shared/eval/seed_audit_examples.jsonl) are a fixed set that must all be found.
 """
@@ -38,12 +41,13 @@ from multiprocessing import Pool
 from pathlib import Path
 
 from audit import Finding, at_least, audit_document
+from audit.common import rounded_off, same_amount
 from bench.parse_corpus import DEFAULT_CORPUS, chinese_pdfs
 from corpus.cache import load_document
 from corpus.classify import classify_tables
 from corpus.facts import document_facts
 from corpus.model import Document, Fact, Page
-from corpus.numbers import MONEY_UNITS, half_unit
+from corpus.numbers import MONEY_UNITS, half_unit, parse_decimal, yuan_tolerance
 from corpus.schema import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +75,9 @@ class Edit:
     start: int | None = None  # text edits: span in the page text
     end: int | None = None
     unit: str | None = None  # unit edits of a table (not used for narrative units)
+    # the edited figure still agrees with every other print of it (narrative) or with the rate its sentence's
+    # figures give (percent): no audit can tell it from the original, it is counted apart
+    undetectable: bool = False
 
     def describe(self) -> str:
         where = f"{self.table} r{self.row}c{self.col}" if self.row is not None else self.table or f"@{self.start}"
@@ -100,15 +107,73 @@ def _number_span(fact: Fact) -> tuple[int, int] | None:
     return (fact.start + m.start(), fact.start + m.end()) if m else None
 
 
-def _elsewhere(fact: Fact, facts: list[Fact]) -> bool:
-    """The same amount (in yuan, within the figure's rounding) is printed somewhere else in the report."""
+def _matches(fact: Fact, facts: list[Fact]) -> list[Fact]:
+    """The other prints of the same amount (in yuan, within both roundings)."""
     slack = half_unit(fact.value) * MONEY_UNITS.get(fact.unit or "", Decimal(1))
-    return any(
-        g is not fact and g.kind == "money" and g.yuan is not None
+    return [
+        g for g in facts
+        if g is not fact and g.kind == "money" and g.yuan is not None
         and abs(g.yuan - fact.yuan) <= slack + half_unit(g.value) * MONEY_UNITS.get(g.unit or "", Decimal(1))  # type: ignore[operator]
         and (g.page, g.start, g.table_id, g.row, g.col) != (fact.page, fact.start, fact.table_id, fact.row, fact.col)
-        for g in facts
-    )  # fmt: skip
+    ]  # fmt: skip
+
+
+def _elsewhere(fact: Fact, facts: list[Fact]) -> bool:
+    """The same amount (in yuan, within the figure's rounding) is printed somewhere else in the report."""
+    return bool(_matches(fact, facts))
+
+
+def _agrees(a: Fact, b: Fact) -> bool:
+    """Two prints of one amount as a report may print them: the same, or the coarser the finer one rounded or
+    truncated (audit.common says which)."""
+    if same_amount(a, b):
+        return True
+    coarse, fine = sorted((a, b), key=yuan_tolerance, reverse=True)
+    return yuan_tolerance(a) != yuan_tolerance(b) and rounded_off(coarse, fine)
+
+
+def _hidden_amount(fact: Fact, after: str, facts: list[Fact]) -> bool:
+    """The edited narrative amount still agrees with every other print of the original (1,062,593元 → 1,062,594元
+    beside 106.26万元): no check can see the edit."""
+    value = parse_decimal(after)
+    if value is None:
+        return False
+    edited = fact.model_copy(
+        update={"value": value, "yuan": value * MONEY_UNITS.get(fact.unit or "", Decimal(1)), "printed": after}
+    )
+    others = _matches(fact, facts)
+    return bool(others) and all(_agrees(edited, g) for g in others)
+
+
+def _rate_ranges(amounts: list[Fact]) -> list[tuple[Decimal, Decimal]]:
+    """Every percentage a/b and |a−b|/b of two amounts can be, each amount anywhere within its printed rounding."""
+    out = []
+    for a in amounts:
+        for b in amounts:
+            if a is b or not a.yuan or not b.yuan or abs(b.yuan) <= yuan_tolerance(b):
+                continue
+            ta, tb = yuan_tolerance(a), yuan_tolerance(b)
+            lo, hi = (abs(a.yuan) - ta) / (abs(b.yuan) + tb), (abs(a.yuan) + ta) / (abs(b.yuan) - tb)
+            out.append((lo * 100, hi * 100))
+            change = sorted((abs(lo - 1), abs(hi - 1)))
+            out.append((Decimal(0) if lo <= 1 <= hi else change[0] * 100, change[1] * 100))
+    return out
+
+
+def _hidden_rate(before: str, after: str, amounts: list[Fact]) -> bool:
+    """The edited percentage is still within one unit of its last digit of a rate that the sentence's figures
+    (within their rounding) give, the one that reproduced the original too: the slack real reports need (they
+    round, truncate or compute from unrounded figures), so no check may accuse it. "277.22%" → "277.21%" for
+    227.88 vs 60.41 (277.18–277.26%)."""
+    old, new = parse_decimal(before), parse_decimal(after)
+    if old is None or new is None:
+        return False
+
+    def near(lo: Decimal, hi: Decimal, p: Decimal) -> bool:
+        unit = 2 * half_unit(p)
+        return lo - unit <= abs(p) <= hi + unit
+
+    return any(near(lo, hi, old) and near(lo, hi, new) for lo, hi in _rate_ranges(amounts))
 
 
 def _sentence_amounts(fact: Fact, facts: list[Fact]) -> list[Fact]:
@@ -171,7 +236,10 @@ def sites(doc: Document, facts: list[Fact], kind: str, rng: random.Random) -> li
                 before = doc.pages[f.page - 1].text[span[0] : span[1]]
                 after = _digit_swap(before, rng)
                 if after:
-                    out.append(Edit("narrative", f.page, before, after, start=span[0], end=span[1]))
+                    hidden = _hidden_amount(f, after, facts)
+                    out.append(
+                        Edit("narrative", f.page, before, after, start=span[0], end=span[1], undetectable=hidden)
+                    )
             else:
                 page_text = doc.pages[f.page - 1].text
                 unit_at = page_text.find(f.unit or "", span[1], (f.end or span[1]) + 1)
@@ -187,7 +255,8 @@ def sites(doc: Document, facts: list[Fact], kind: str, rng: random.Random) -> li
                 before = doc.pages[f.page - 1].text[span[0] : span[1]]
                 after = _digit_swap(before, rng)
                 if after:
-                    out.append(Edit("percent", f.page, before, after, start=span[0], end=span[1]))
+                    hidden = _hidden_rate(before, after, _sentence_amounts(f, facts))
+                    out.append(Edit("percent", f.page, before, after, start=span[0], end=span[1], undetectable=hidden))
     elif kind == "word":
         for f in text:
             if f.kind not in ("money", "percent") or f.start is None:
@@ -315,21 +384,38 @@ def main() -> None:
         outcomes = pool.map(run_report, [(f, args.per_kind, kinds) for f in files], chunksize=1)
     wall = time.perf_counter() - start
 
-    found: dict[str, Counter[bool]] = defaultdict(Counter)
+    # per kind: (undetectable, found) → edits; an undetectable edit found is an accusation no slip shows
+    tally: dict[str, Counter[tuple[bool, bool]]] = defaultdict(Counter)
     held_out = heldout()
     for outcome in outcomes:
         for edit, new in outcome["edits"]:
-            found[edit.kind][bool(new)] += 1
-            if args.show_missed == edit.kind and not new and outcome["name"] not in held_out:
-                print(f"missed {outcome['name']}: {edit.describe()}")
-    print(f"{'kind':<10} {'edits':>6} {'found':>6} {'share':>7}")
-    total = Counter()
-    for kind in KINDS:
-        n, hit = sum(found[kind].values()), found[kind][True]
-        total.update(found[kind])
-        print(f"{kind:<10} {n:6d} {hit:6d} {hit / n if n else 0:7.1%}")
-    n = sum(total.values())
-    print(f"{'all':<10} {n:6d} {total[True]:6d} {total[True] / n if n else 0:7.1%}")
+            tally[edit.kind][(edit.undetectable, bool(new))] += 1
+            if args.show_missed != edit.kind or outcome["name"] in held_out:
+                continue
+            if not new:
+                mark = " (undetectable by construction)" if edit.undetectable else ""
+                print(f"missed {outcome['name']}: {edit.describe()}{mark}")
+            elif edit.undetectable:
+                print(f"found, though undetectable, {outcome['name']}: {edit.describe()}: {new[0].message}")
+    print(f"{'kind':<10} {'edits':>6} {'found':>6} {'share':>7} {'undetectable':>13} {'of detectable':>14}")
+    total: Counter[tuple[bool, bool]] = Counter()
+    for kind in [*KINDS, "all"]:
+        t = total if kind == "all" else tally[kind]
+        n, hit = sum(t.values()), t[(False, True)] + t[(True, True)]
+        hidden = t[(True, False)] + t[(True, True)]
+        detectable = n - hidden
+        print(
+            f"{kind:<10} {n:6d} {hit:6d} {hit / n if n else 0:7.1%} {hidden:13d} "
+            f"{t[(False, True)] / detectable if detectable else 0:14.1%}"
+        )
+        if kind != "all":
+            total.update(t)
+    if total[(True, True)]:
+        print(f"undetectable edits found anyway (an accusation no slip shows): {total[(True, True)]}")
+    print(
+        "undetectable by construction: the edited figure still agrees with every other print of it (narrative), "
+        "or stays within one unit of its last digit of the rate its sentence's figures give (percent)"
+    )
 
     pages = sum(o["pages"] for o in outcomes)
     alarms = [(o["name"], f) for o in outcomes for f in o["alarms"]]
