@@ -38,8 +38,11 @@ _SLIPS = ("unit_slip", "factor_of_ten", "transposed_digits", "one_digit")
 # narrative sums the schema has no sum_of for (its parent links also hold the 中小企业 share, which is no part)
 _NARRATIVE_SUMS = {"procurement_total": ("procurement_goods", "procurement_works", "procurement_services")}
 # narrative lines that the statements print as a fund's totals: "财政拨款支出X万元" is the 财政拨款 总表's 本年支出合计
-# (or 支出总计), "当年财政拨款收入" its 本年收入's 财政拨款 line
+# (or 支出总计), "当年财政拨款收入" its 本年收入's 财政拨款 line; a narrative's 收入总计 / 支出总计 (or its bare
+# "收入预算X万元") may be the year's own total (西南大学 calls 本年收入合计 总计; a budget without carry-over)
 _TABLE_LINES = {
+    "inc_grand_total": ("inc_this_year",),
+    "exp_grand_total": ("exp_this_year",),
     "exp_fiscal": ("exp_this_year", "exp_grand_total"),
     "exp_fiscal_this_year": ("exp_this_year",),
     "inc_fiscal_this_year": ("inc_fiscal",),
@@ -305,11 +308,15 @@ def _against_tables(report: Report, f: Fact, candidates: list[Fact], explicit: b
             f"{name}: the text's {f.printed} agrees with {near.printed} in {titles[near.table_id or '']}",
             [f, near], kind="narrative_vs_table", titles=titles,
         )  # fmt: skip
-    values = {c.yuan for c in candidates}
+    own = [c for c in candidates if c.line == f.line]  # the narrative's own line, before the totals it may mean
+    values = {c.yuan for c in own or candidates}
     slipped = next((c for c in candidates if _other_unit(f, c)), None)
     if slipped is not None:  # "157.23元" where the table prints 1,572,307.00元: the digits of 157.23万元
         near = slipped
     kind = "unit_slip" if slipped is not None else _slip(f, near)
+    if kind not in _SLIPS and own and near not in own:  # no slip of a total it may mean: against its own line
+        near = min(own, key=lambda c: abs(c.yuan - f.yuan))  # type: ignore[operator]
+        kind = _slip(f, near)
     one_value = len(values) == 1
     coarse, fine = sorted((f, near), key=tolerance, reverse=True)
     if kind != "unit_slip" and tolerance(f) != tolerance(near) and rounded_off(coarse, fine):

@@ -21,8 +21,9 @@ An edit is found when the copy's audit has a finding at warning or above that th
 evidence on the edited page. Some edits cannot be found by any audit, and are counted apart as undetectable by
 construction: a narrative amount whose edited value still agrees with every other print of it (rounded or
 truncated), a percentage still within one unit of its last digit of the rate its sentence's figures give within
-their rounding (the slack real reports need: they round, truncate, or compute from unrounded figures). False alarms are counted as the findings at warning or above on the unedited reports
-(docs/AUDIT.md says which are real, for the held-out reports). The seed's known inconsistencies
+their rounding (the slack real reports need: they round, truncate, or compute from unrounded figures). False
+alarms are counted as the findings at warning or above on the unedited reports (docs/AUDIT.md says which are real,
+for the held-out reports). The seed's known inconsistencies
 (../shared/eval/seed_audit_examples.jsonl) are a fixed set that must all be found.
 """
 
@@ -134,15 +135,15 @@ def _agrees(a: Fact, b: Fact) -> bool:
 
 def _hidden_amount(fact: Fact, after: str, facts: list[Fact]) -> bool:
     """The edited narrative amount still agrees with every other print of the original (1,062,593元 → 1,062,594元
-    beside 106.26万元): no check can see the edit."""
+    beside 106.26万元), or the only other prints are zeros: no check can see the edit."""
     value = parse_decimal(after)
     if value is None:
         return False
     edited = fact.model_copy(
         update={"value": value, "yuan": value * MONEY_UNITS.get(fact.unit or "", Decimal(1)), "printed": after}
     )
-    others = _matches(fact, facts)
-    return bool(others) and all(_agrees(edited, g) for g in others)
+    others = [g for g in _matches(fact, facts) if g.yuan]  # "0万元" is no print of 2,480元, only within its rounding
+    return all(_agrees(edited, g) for g in others)
 
 
 def _rate_ranges(amounts: list[Fact]) -> list[tuple[Decimal, Decimal]]:

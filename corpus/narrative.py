@@ -46,6 +46,22 @@ _SHORT_GAP = ("", "为", "是", "共", "达", "数为", ":")
 _CHANGE_MEASURES = {"增减额", "增减率", "占比", "完成率", "比率"}
 _LEAD_END = re.compile(r"[\s”\"]*(?:支出)?[\s”\"]*(?:[\d,.]+\s*万?元)?")
 _CODE_PART = re.compile(r"0\d(?:项|款|类)")
+# "信息化建设（13项）", "公共安全支出（204类）": a code's part in brackets, whatever its digits
+_BRACKETED_CODE = re.compile(r"\d{1,3}(?:项|款|类)")
+# a line break is a clause end only after punctuation or before a numbered item ("⏎2．行政事业单位离退休（款）…");
+# otherwise the PDF wrapped a sentence, often inside a name ("基本养老保险⏎费（项）", "决算数为⏎626.86万元")
+_NUMBERED = r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|第[一二三四五六七八九十])"
+_WRAP = re.compile(rf"(?<![。；;！？：:，,、\s])[ \t]*\n(?!{_NUMBERED})")
+# a report's own total, opening its sentence with no item named: "上海市普陀区司法局收入预算8695.94万元",
+# "我校2021年支出预算490,808.40万元", "2021年本年预算收入390,140.45万元"
+_SIDE_TOTAL = re.compile(
+    r"(?:^|[,，:：])[^,，:：()]{0,30}?(?P<this>本年|当年)?(?:(?:预算|决算)(?P<side>收入|支出)|(?P<side2>收入|支出)(?:预算|决算))"
+    r"(?:数|总额)?(?:为|是)?$"
+)
+_SIDE_LINES = {("收入", False): "inc_grand_total", ("支出", False): "exp_grand_total",
+               ("收入", True): "inc_this_year", ("支出", True): "exp_this_year"}  # fmt: skip
+# what a fund's income line names when its gap says 支出 ("一般公共预算拨款|支出预算|8695.94万元"): the fund's spending
+_FUND_SPENDING = "exp_fiscal"
 # a comparison's base, the item's own budget or last year's figure: "占预算数137万元", "比去年同期9.84万元"
 _BASE = re.compile(
     r"(?:占|比|较|与|完成)(?:年初|全年|调整后?)?(?:预算数?|决算数?|上年|去年同期|上年同期|上年度)?[为的]?$"
@@ -120,6 +136,8 @@ class _NarrativeClassifier:
                 if length > end or (length < 3 and gap not in _SHORT_GAP):
                     continue
                 item_id = self.names.get(text[end - length : end])
+                if item_id and kind == "money" and self._fund_total(item_id) and self._other_side(item_id, gap):
+                    return _FUND_SPENDING, scope_in(text) or self.schema.lines[item_id].scope
                 if item_id and self._fits(item_id, kind) and not self._other_side(item_id, gap):
                     if self._fund_total(
                         item_id
@@ -129,6 +147,13 @@ class _NarrativeClassifier:
                             return before, scope_in(text)
                     return item_id, scope_in(text)
         return None, scope_in(text)
+
+    def side_total(self, window: str) -> str | None:
+        """The report's income or spending total a sentence opens with when it names no item."""
+        m = _SIDE_TOTAL.search(normalize(window))
+        if m is None:
+            return None
+        return _SIDE_LINES[(m.group("side") or m.group("side2"), bool(m.group("this")))]
 
     def lead(self, paragraph: str) -> str | None:
         """The 类/款/项 a numbered paragraph opens with ("11、住房保障支出（类）住房改革支出（款）购房补贴（项）。
@@ -200,17 +225,17 @@ def classify_narrative(doc: Document, facts: list[Fact], schema: Schema | None =
     last_end: dict[int, int] = {}
     last_line: dict[tuple[int, str], str | None] = {}
     for fact in facts:
-        if fact.start is None or _CODE_PART.fullmatch(fact.printed):
-            continue  # "（01项）" is a code's part, not a count: it must not cut the item's name from its amount
         page = pages.get(fact.page)
-        if page is None:
-            continue
+        if fact.start is None or page is None or _code_part(page.text, fact):
+            continue  # "（01项）" is a code's part, not a count: it must not cut the item's name from its amount
         begin = max(last_end.get(fact.page, 0), fact.start - 60, 0)
-        window = page.text[begin : fact.start]
+        window = _WRAP.sub("", page.text[begin : fact.start])
         cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
         window = window[cut:]
         item, scope = narrative.item(window, fact.kind)
         sentence = (fact.page, fact.quote)
+        if item is None and fact.kind == "money" and sentence not in last_line:
+            item = narrative.side_total(window)  # the sentence's first figure
         if fact.kind == "percent" and "占" in window and last_line.get(sentence):
             item = last_line[sentence]  # "公用经费148.28万元，占基本支出的21.97%": a share of the item before
         if item is None and (fact.measure in _CHANGE_MEASURES or _BASE.search(window)):
@@ -232,6 +257,18 @@ def classify_narrative(doc: Document, facts: list[Fact], schema: Schema | None =
         fact.column = _MEASURES.get(fact.measure)
         line = schema.lines.get(item or "")
         fact.scope = scope or (line.scope if line else None)
+
+
+def _code_part(text: str, fact: Fact) -> bool:
+    """ "（01项）", "信息化建设（13项）": the bracketed part of a function code, no count."""
+    if _CODE_PART.fullmatch(fact.printed):
+        return True
+    start, end = fact.start or 0, fact.end or 0
+    return (
+        bool(_BRACKETED_CODE.fullmatch(fact.printed))
+        and text[start - 1 : start] in ("（", "(")
+        and text[end : end + 1] in ("）", ")")
+    )
 
 
 _NARRATIVE: dict[int, _NarrativeClassifier] = {}

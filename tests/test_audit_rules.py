@@ -21,6 +21,7 @@ PUTUO_FINAL = SAMPLES / "上海市普陀区财政局2024年度部门决算.pdf"
 PUTUO_BUDGET = SAMPLES / "shpt_sfj_2026_budget.pdf"
 JIANGSU_TABLES = SAMPLES / "江苏省人大常委会办公厅2019年部门预算公开表.pdf"
 JIANGSU_TEXT = SAMPLES / "江苏省人大常委会2019年度部门预算公开.pdf"
+SWU_FINAL = SAMPLES / "28_swu_2024_final_accounts__download.jsp.pdf"
 
 
 @pytest.fixture(scope="module")
@@ -257,6 +258,26 @@ def test_narrative_figure_one_unit_off_a_finer_table(read) -> None:
     edited = edit_text(doc, "1672.67万元", "1672.68万元")
     found = [f for f in broken(edited, "narrative_lines") if f.found == "1672.68万元"]
     assert found and found[0].kind == "one_digit"
+
+
+def test_narrative_lines_across_a_line_break(read) -> None:
+    """ "5.其他留学教育支出（2050699），2024 年度决算数为⏎626.86 万元": the PDF wrapped the sentence, not its clause."""
+    doc = read(SWU_FINAL)
+    assert any("626.86" in r.message for r in holding(doc, "narrative_lines"))
+    edited = edit_text(doc, "626.86", "636.86")
+    assert "636.86 万元" in {f.found for f in broken(edited, "narrative_lines")}
+
+
+def test_narrative_lines_of_the_reports_own_totals(read) -> None:
+    """ "支出预算9628.22万元，其中：…一般公共预算拨款支出预算9628.22万元": the report's total and its 一般公共预算
+    spending, named by no line of their own; "信息化建设（13项）227.88万元": a bracketed code part is no count."""
+    doc = read(PUTUO_BUDGET)
+    for old, new in (("支出预算9628.22", "支出预算9623.22"), ("拨款支出预算9628.22", "拨款支出预算9620.22")):
+        found = {f.found for f in broken(edit_text(doc, old, new), "narrative_lines")}
+        assert new.removeprefix("拨款").removeprefix("支出预算") + "万元" in found
+    assert any("227.88" in r.message for r in holding(doc, "narrative_lines"))
+    edited = edit_text(doc, "（13项）227.88万元", "（13项）127.88万元")
+    assert "127.88万元" in {f.found for f in broken(edited, "narrative_lines")}
 
 
 def test_restated(read) -> None:
