@@ -84,13 +84,11 @@ def _header_unit(texts: list[str]) -> str | None:
 def table_facts(doc: Document, table: Table) -> list[Fact]:
     """One fact per numeric body cell, labelled by its row label(s), codes and header path."""
     facts: list[Fact] = []
-    section_headers: dict[int, str] = {}  # header-like rows inside the body (seed tables)
     inherited: dict[int, str] = {}
-    for row in table.body_rows:
+    for index, row in enumerate(table.body_rows):
         cells = sorted(row, key=lambda c: c.col)
         amounts = [c for c in cells if _is_amount_cell(c, cells, table)]
         if not amounts:
-            section_headers = {c.col: c.text for c in cells if c.text} if len(cells) > 1 else section_headers
             for c in cells:
                 if c.text:
                     inherited[c.col] = c.text
@@ -102,7 +100,7 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
             labels, inherited_first = _row_labels(cells, cell.col, amounts, inherited)
             if labels and any(w in labels[-1] for w in ("编码", "代码", "编号")):
                 continue  # an identifier printed as a number is not an amount
-            header = table.header_path(cell.col) or ([section_headers[cell.col]] if cell.col in section_headers else [])
+            header = table.column_path(index, cell.col)
             unit = _header_unit(header) or _header_unit(labels) or table.unit
             amount = parse_cell(cell.text, unit)
             if amount is None:

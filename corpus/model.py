@@ -46,6 +46,11 @@ class Table(BaseModel):
     body_rows: list[list[Cell]] = Field(default_factory=list)
     note: str = ""
     caption: str = Field("", description="lines printed with the title inside the grid's top cell (部门：…, 单位：…)")
+    section_rows: list[int] = Field(
+        default_factory=list,
+        description="indices of body rows printed as the column heads of the rows below them (form-like tables: "
+        "预算执行情况 | 项目 | 预算额 … then its figures, 预算结构 | 项目 | 合计 … then its own)",
+    )
 
     @property
     def n_cols(self) -> int:
@@ -60,6 +65,18 @@ class Table(BaseModel):
                 if cell.col <= col < cell.col + cell.colspan and cell.text and cell.text not in path:
                     path.append(cell.text)
         return path
+
+    def column_path(self, row: int, col: int) -> list[str]:
+        """What the cell of body row `row` in column `col` measures: the header path, else the column's text in the
+        nearest section row above it. The one place a body cell's column name is looked up (facts and chunks)."""
+        path = self.header_path(col)
+        if path:
+            return path
+        heads = [r for r in self.section_rows if r < row]
+        if not heads:
+            return []
+        cell = next((c for c in self.body_rows[heads[-1]] if c.col == col and c.text), None)
+        return [cell.text] if cell else []
 
     def grid(self) -> list[list[str]]:
         """Header and body rows as plain strings, merged areas left blank."""

@@ -3,7 +3,9 @@
 In these extracts a table cell is a line starting with TAB; a blank line then a
 TAB line starts a new row; a line without TAB after a blank line continues the
 cell above ("\\t基本", "", "支出" is one cell "基本支出"); a bare TAB is a merged
-(empty) cell; two blank lines end the table.
+(empty) cell; two blank lines end the table. Leading rows of names that span the
+grid are the header rows; a row of names further down heads the rows below it
+(`Table.section_rows`: the form-like 绩效 tables print one head per section).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from charset_normalizer import from_bytes
 from corpus.errors import DqaError, visible
 from corpus.limits import MAX_TEXT_BYTES, MB
 from corpus.model import Cell, Page, Table
-from corpus.numbers import unit_in
+from corpus.numbers import is_amount, unit_in
 from corpus.paragraphs import PageBuilder, clean_line
 
 MAX_BAD_BYTES = 16  # and at most 1% of the non-ASCII bytes: more means another encoding
@@ -140,7 +142,29 @@ def _rows_to_table(lines: list[str], table_id: str, title: str, unit: str | None
             if rows and rows[-1]:
                 rows[-1][-1] += line  # continuation of a cell broken by a paragraph mark
             pending_blank = False
-    body = [
+    cells = [
         [Cell(row=r, col=c, text=clean_line(text), page=1) for c, text in enumerate(row)] for r, row in enumerate(rows)
     ]
-    return Table(id=table_id, title=title, unit=unit, pages=[1], body_rows=body)
+    n_header = _header_count(cells)
+    body = cells[n_header:]
+    sections = [i for i, row in enumerate(body) if _is_heading_row(row)]
+    return Table(
+        id=table_id, title=title, unit=unit, pages=[1], header_rows=cells[:n_header], body_rows=body,
+        section_rows=sections,
+    )  # fmt: skip
+
+
+def _is_heading_row(row: list[Cell]) -> bool:
+    """A row of two or more names and no amount heads the columns of the rows below it."""
+    return not any(is_amount(c.text) for c in row) and sum(1 for c in row if c.text) >= 2
+
+
+def _header_count(rows: list[list[Cell]]) -> int:
+    """The leading heading rows that span the whole grid (a bare TAB is a merged cell, so a column head prints a
+    cell in every column) and stand above figures. A form's first lines (项目名称 | 大型会议费, two cells of six)
+    are labelled values, not column heads, and stay in the body."""
+    width = max((len(r) for r in rows), default=0)
+    n = 0
+    while n < len(rows) - 1 and len(rows[n]) == width and _is_heading_row(rows[n]):
+        n += 1
+    return n if any(any(is_amount(c.text) for c in r) for r in rows[n : n + 1]) else 0

@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from corpus.model import Cell, Document, Fact, Page, Paragraph, Table
+from corpus.model import Document, Fact, Page, Paragraph, Table
 from corpus.numbers import is_amount
 
 MAX_CHARS = 300
@@ -95,25 +95,21 @@ def _sentences(para: Paragraph) -> list[tuple[int, int]]:
 def table_chunks(doc_id: str, page: int, table: Table) -> list[Chunk]:
     """One chunk per body row: title | row labels | header value … | unit.
 
-    Text-extracted tables have no header rows, so a body row without numbers is
-    taken as the header of the rows below it. An empty label cell (a merged cell
-    in the print) repeats the label above it.
+    Each figure is spelled with its column's name (Table.column_path). An empty
+    label cell (a merged cell in the print) repeats the label above it.
     """
     chunks = []
-    inferred: dict[int, str] = {}
     labels_above: dict[int, str] = {}
-    for cells in table.body_rows:
+    for index, cells in enumerate(table.body_rows):
         cells = sorted(cells, key=lambda c: c.col)
         if not any(c.text for c in cells) or any(_DOT_LEADER.search(c.text) for c in cells):
             continue
         numeric = {c.col for c in cells if is_amount(c.text)}
-        if not numeric and not table.header_rows and sum(1 for c in cells if c.text) >= 2:
-            inferred = {c.col: c.text for c in cells if c.text}
         first_value = min(numeric, default=len(cells))
         cells_text = []
         for c in cells:
             if c.col in numeric:
-                cells_text.append(_column_value(table, inferred, c))
+                cells_text.append(f"{'/'.join(table.column_path(index, c.col))} {c.text}".strip())
             elif c.col < first_value:
                 cells_text.append(c.text or labels_above.get(c.col, ""))
                 labels_above[c.col] = cells_text[-1]
@@ -127,11 +123,6 @@ def table_chunks(doc_id: str, page: int, table: Table) -> list[Chunk]:
         text = " | ".join(p for p in parts if p)
         chunks.append(Chunk(doc_id=doc_id, page=chunk_page, source="table", text=text, table_id=table.id, row=row))
     return chunks
-
-
-def _column_value(table: Table, inferred: dict[int, str], cell: Cell) -> str:
-    header = "/".join(table.header_path(cell.col)) if table.header_rows else inferred.get(cell.col, "")
-    return f"{header} {cell.text}".strip()
 
 
 def attach_facts(chunks: list[Chunk], facts: list[Fact]) -> None:

@@ -177,3 +177,42 @@ def test_seed_tables_have_hundred_yuan_facts(seed) -> None:
     fact = next(f for f in facts if f.source == "table" and f.printed == "117828.14")
     assert fact.unit == "百元"
     assert fact.yuan == Decimal("11782814")
+
+
+def test_text_tables_get_their_header_rows_from_the_reader(seed) -> None:
+    """A head row spanning the grid above figures is a header row (自评计分表); a form's heads inside the body are
+    section rows, each naming the columns of the figures below it (预算执行情况 | 项目 | 预算额（百） …)."""
+    doc, facts = seed
+    tables = {t.title: t for page in doc.pages for t in page.tables}
+    scores = tables["2019年度雁江区整体支出绩效自评计分表"]
+    assert [c.text for c in scores.header_rows[0]][:3] == ["一级指标", "二级指标", "三级指标"]
+    form = tables["2019年度雁江区整体支出绩效目标完成情况表"]
+    assert form.header_rows == [] and form.section_rows
+    fact = next(f for f in facts if f.printed == "117828.14")
+    assert fact.label_path[-1] == "预算额（百）"
+
+
+def test_a_statement_printed_as_text_has_header_rows(tmp_path) -> None:
+    """A two-level head (收入 | | 支出 | over 项目 | 预算数 | 项目 | 预算数) is the header; each figure is labelled
+    with its row and its column."""
+    rows = [
+        ["收入", "", "支出", ""],
+        ["项目", "预算数", "项目", "预算数"],
+        ["一、财政拨款收入", "120.50", "一、一般公共服务支出", "100.25"],
+    ]
+    text = (
+        "2025年部门收支预算总表\n单位：万元\n\n"
+        + "\n\n".join("\n".join("\t" + c for c in r) for r in rows)
+        + "\n\n\n正文。\n"
+    )
+    path = tmp_path / "statement.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = read_document(path)
+    (table,) = doc.pages[0].tables
+    assert len(table.header_rows) == 2 and len(table.body_rows) == 1
+    facts = [f for f in document_facts(doc) if f.source == "table"]
+    assert table.header_path(0) == ["收入", "项目"]
+    assert [(f.label_path[-2:], f.printed) for f in facts] == [
+        (["一、财政拨款收入", "预算数"], "120.50"),
+        (["一、一般公共服务支出", "预算数"], "100.25"),
+    ]
