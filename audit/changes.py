@@ -317,15 +317,65 @@ def _change_slip(name: str, cur: Fact, prev: Fact, change: Fact, expected: Decim
 def stated_shares(report: Report) -> list[Result]:
     """ "X，占…B的P%" and "其中：X，占P%" (of a total before 其中): X / B = P; "完成预算的P%": actual / budget."""
     out: list[Result] = []
-    for _page, text, offset, inside in _all_sentences(report):
+    carried: list[Fact] = []  # the total of a list still open from the sentences before
+    page_of = -1
+    for page, text, offset, inside in _all_sentences(report):
+        carried = carried if page == page_of and offset else []
+        page_of = page
         previous = offset
         for share in (f for f in inside if f.kind == "percent"):
             if share.measure in ("占比", "完成率"):
                 part, bases = _share_operands(text, offset, previous, inside, share)
+                if part is not None and not bases and carried and _bare_share(text, offset, part, share):
+                    bases = carried  # "本年支出预算合计18330.37万元，其中：⏎基本支出9312.9万元，占50.81%；"
                 if part is not None and bases:
                     out.append(_share(part, bases, share))
             previous = share.end or previous
+        carried = _open_list(text, offset, inside) or (carried if text.rstrip().endswith(("；", ";")) else [])
+    return _made_to_add_up(out)
+
+
+def _made_to_add_up(results: list[Result]) -> list[Result]:
+    """Shares of one total that add up to exactly 100% may each have been moved by a unit of their last digit to
+    get there (63.75 + 25.38 + 10.87 where the figures give 63.74, 25.38 and 10.88): such a share, within one and
+    a half units of the computed one, is an info."""
+    by_base: dict[int, list[Result]] = {}
+    for r in results:
+        if r.kind == "share":
+            by_base.setdefault(id(r.facts[2]), []).append(r)
+    out = []
+    for r in results:
+        siblings = by_base.get(id(r.facts[2]), []) if r.kind == "share" else []
+        stated = sum((abs(x.facts[0].value) for x in siblings), Decimal(0))
+        share, part, base = r.facts[:3]
+        if (
+            r.status == "broken"
+            and len(siblings) >= 2
+            and abs(stated - 100) <= half_unit(share.value)
+            and abs(abs(part.yuan) / abs(base.yuan) * 100 - abs(share.value)) <= 3 * half_unit(share.value)  # type: ignore[arg-type]
+        ):
+            r = r.model_copy(update={"severity": "info"})
+        out.append(r)
     return out
+
+
+def _open_list(text: str, offset: int, inside: list[Fact]) -> list[Fact]:
+    """The total a sentence opens a list with at its end ("…本年支出预算合计18330.37万元，其中："): the reader
+    made a sentence, and a paragraph, of each line of the list that follows."""
+    m = re.search(r"(?:其中|包括)[：:]\s*$", text)
+    if m is None:
+        return []
+    return [
+        f for f in inside
+        if f.kind == "money" and f.yuan and f.measure in BASE_MEASURES and (f.end or 0) <= offset + m.start()
+        and not _in_share_clause(text, offset, f)
+    ][-1:]  # fmt: skip
+
+
+def _bare_share(text: str, offset: int, part: Fact, share: Fact) -> bool:
+    """ "基本支出9312.9万元，占50.81%": the share follows its part directly and names no base of its own."""
+    gap = text[(part.end or 0) - offset : (share.start or 0) - offset]
+    return bool(re.fullmatch(r"[，,]?\s*占\s*", gap))
 
 
 def _share_operands(

@@ -269,9 +269,12 @@ def narrative_lines(report: Report) -> list[Result]:
                 if key is not None and not report.untrusted(f):
                     item, scope, context, measure, breakdown, period = key
                     printed[(item, context, measure, breakdown, period)].append(f)
+    items = _items_in_tables(report)
     out = []
     for f in _levels(report):
         line = report.schema.lines.get(f.line or "")
+        if line is None and items.get((f.line, f.column, f.period)):
+            out.append(_against_tables(report, f, items[(f.line, f.column, f.period)], explicit=False))
         if line is None or line.classification == "economic" or not f.column:
             continue
         context = "exp_this_year" if line.classification == "function" else ""
@@ -283,6 +286,24 @@ def narrative_lines(report: Report) -> list[Result]:
         scoped = [c for c in candidates if c.scope == scope] if scope else candidates
         if scoped:
             out.append(_against_tables(report, f, scoped, explicit=bool(scope) or bool(line.scope)))
+    return out
+
+
+def _items_in_tables(report: Report) -> dict[tuple, list[Fact]]:
+    """Narrative items that a table prints too, by (item, measure, period): the 合计 of Jiangsu's 政府采购预算表 is the
+    政府采购 total the narrative states."""
+    out: dict[tuple, list[Fact]] = defaultdict(list)
+    for _statement, _table, facts in report.instances():
+        for f in facts:
+            ids = (f.column or "").split("/")
+            if (
+                f.line in report.schema.narrative
+                and f.kind == "money"
+                and f.yuan is not None
+                and not report.untrusted(f)
+                and all(x == "total" for x in ids[:-1])
+            ):
+                out[(f.line, ids[-1], f.period)].append(f)
     return out
 
 

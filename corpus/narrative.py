@@ -37,9 +37,10 @@ _DASH_PATH = re.compile(
 _CLAUSE_END = re.compile(r"[。；;！？\n]")
 # what may stand between an item and its amount: "公务接待费|决算支出数为|1.43万元", "编制|65名"
 _FILLER = re.compile(
-    r"(?:支出|经费|费用|决算|预算|执行|安排|拨款|财政拨款|一般公共预算|合计|总计|共计|小计|金额|总额|数额|数|额"
+    r"(?:支出|经费|费用|决算|预算|执行|安排|拨款|财政拨款|一般公共预算|合计|总计|共计|小计|金额|总额|数额|数|额|\((?:类|款|项)\)"
     r"|年初|全年|当年|本年|为|是|达到|达|约|计|共|的|了|有|:|\(万元\)|\(元\))*"
 )
+_LEVEL_MARK = re.compile(r"\((类|款|项)\)")
 _SHORT_GAP = ("", "为", "是", "共", "达", "数为", ":")
 # a figure about the item named before it; a level with no item of its own is not that item
 # ("（二）公用经费X万元，商品和服务支出（类）Y万元，办公费（款）支出Z万元": Z is no 公用经费)
@@ -55,7 +56,7 @@ _WRAP = re.compile(rf"(?<![。；;！？：:，,、\s])[ \t]*\n(?!{_NUMBERED})")
 # a report's own total, opening its sentence with no item named: "上海市普陀区司法局收入预算8695.94万元",
 # "我校2021年支出预算490,808.40万元", "2021年本年预算收入390,140.45万元"
 _SIDE_TOTAL = re.compile(
-    r"(?:^|[,，:：])[^,，:：()]{0,30}?(?P<this>本年|当年)?(?:(?:预算|决算)(?P<side>收入|支出)|(?P<side2>收入|支出)(?:预算|决算))"
+    r"(?:^|[,，:：])[^,，:：]{0,30}?(?P<this>本年|当年)?(?:(?:预算|决算)(?P<side>收入|支出)|(?P<side2>收入|支出)(?:预算|决算))"
     r"(?:数|总额)?(?:为|是)?$"
 )
 _SIDE_LINES = {("收入", False): "inc_grand_total", ("支出", False): "exp_grand_total",
@@ -136,6 +137,9 @@ class _NarrativeClassifier:
                 if length > end or (length < 3 and gap not in _SHORT_GAP):
                     continue
                 item_id = self.names.get(text[end - length : end])
+                level = _LEVEL_MARK.search(gap)
+                if level and item_id:  # "公务接待费（款）支出16万元": the economic 款, not the 三公 line
+                    item_id = self._at_level(text[end - length : end], item_id, level.group(1))
                 if item_id and kind == "money" and self._fund_total(item_id) and self._other_side(item_id, gap):
                     return _FUND_SPENDING, scope_in(text) or self.schema.lines[item_id].scope
                 if item_id and self._fits(item_id, kind) and not self._other_side(item_id, gap):
@@ -202,9 +206,31 @@ class _NarrativeClassifier:
             ]  # fmt: skip
             match = list({x.id: x for x in match}.values())
             if len(match) != 1:
-                return None  # a 项 the schema does not know is not its 款 ("…自然资源事务（款）事业运行（项）")
+                return self._only_line(names[-1], ("类", "款", "项")[first + len(names) - 1])
             found = parent = match[0].id
         return found
+
+    def _at_level(self, name: str, named: str, level: str) -> str | None:
+        """The line a name marked with its level (类/款/项) stands for: the one the name already says if it is of
+        that level, else the one function line, or economic class of the departments' series (3xx), of that level
+        and name."""
+        line = self.schema.lines.get(named)
+        if line is not None and line.level == level:
+            return named
+        match = [x for x in self.schema.lines_named(name) if x.level == level]
+        function = [x.id for x in match if x.classification == "function"]
+        economic = [x.id for x in match if x.classification == "economic" and (x.code or "").startswith("3")]
+        return (function if len(function) == 1 else economic if len(economic) == 1 else [None])[0]
+
+    def _only_line(self, name: str, level: str) -> str | None:
+        """A path that does not hold together ("行政事业单位离退休（类）机关事业单位职业年金缴费支出（项）": a 款
+        printed as 类) still names its last level, when one line of the schema alone bears that name at that level;
+        a 项 the schema does not know, or one many 款 share (事业运行), is no line."""
+        match = {
+            x.id for x in self.schema.lines_named(name) + self.schema.lines_named(name + "支出")
+            if x.classification == "function" and x.level == level
+        }  # fmt: skip
+        return match.pop() if len(match) == 1 else None
 
 
 def scope_in(text: str) -> str | None:

@@ -280,6 +280,13 @@ def test_narrative_lines_of_the_reports_own_totals(read) -> None:
     assert "127.88万元" in {f.found for f in broken(edited, "narrative_lines")}
 
 
+def test_narrative_names_a_misprinted_level(read) -> None:
+    """ "住房改革支出（类）住房公积金（项）752.9万元": a 款 printed as 类, the one 项 of that name is still named."""
+    doc = read(JIANGSU_TEXT)
+    fact = next(f for f in document_facts(doc) if f.source == "text" and f.printed == "752.9万元")
+    assert fact.line == "f2210201"
+
+
 def test_restated(read) -> None:
     doc = read(SEED)  # 公务用车运行维护费 54.39万元, three times alike (and once as 54.39元: e01)
     assert holding(doc, "restated")
@@ -337,6 +344,23 @@ def test_stated_shares_of_a_total_before_its_list(read) -> None:
     assert [f.found for f in broken(doc, "stated_shares")] == ["71.73%"]
     edited = edit_text(doc, "占11.11%", "占17.11%")
     assert "17.11%" in {f.found for f in broken(edited, "stated_shares")}
+
+
+def test_stated_shares_down_a_list_of_lines(read) -> None:
+    """ "本年支出预算合计18330.37万元，其中：⏎基本支出9312.9万元，占50.81%；⏎项目支出…": each line its own
+    paragraph, the list's shares are of the total that opened it."""
+    doc = read(JIANGSU_TEXT)
+    assert any("50.81%" in r.message for r in holding(doc, "stated_shares"))
+    assert "57.81%" in {f.found for f in broken(edit_text(doc, "占50.81%", "占57.81%"), "stated_shares")}
+
+
+def test_stated_shares_made_to_add_up_to_100(read) -> None:
+    """A share moved by a unit so that its list adds up to 100% is no slip; the same share alone is."""
+    doc = read(JIANGSU_TEXT)  # 9312.9 / 18330.37 = 50.806%
+    alone = edit_text(doc, "占50.81%", "占50.82%")
+    assert "50.82%" in {f.found for f in broken(alone, "stated_shares")}
+    both = edit_text(alone, "占35.24%", "占35.23%")  # 50.82 + 35.23 + 13.95 = 100
+    assert "50.82%" not in {f.found for f in broken(both, "stated_shares")}
 
 
 def test_comparison_words(read) -> None:
