@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from decimal import Decimal
+from itertools import combinations
 
 from audit.changes import CLAUSE, NOT_A_PART, PARTS_MARKER
 from audit.common import (
@@ -122,7 +123,11 @@ def restated(report: Report) -> list[Result]:
             conflict = _conflict(report, name, clusters, main_unit[0][0] if main_unit else None)
             if conflict is not None:
                 out.append(conflict)
-        # more than two values: a generic label (预算安排, 该项目), not one figure
+        else:  # more than two values: a generic label (预算安排, 该项目), unless two differ as a slip does
+            for a, b in combinations(clusters, 2):
+                if _slip(a[0], b[0]) in ("transposed_digits", "one_digit"):
+                    conflict = _conflict(report, name, [a, b], main_unit[0][0] if main_unit else None)
+                    out.extend([conflict] if conflict is not None else [])
     return out + _unit_slips(report, main_unit[0][0] if main_unit else None)
 
 

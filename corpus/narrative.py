@@ -99,10 +99,12 @@ class _NarrativeClassifier:
         for key in shared:
             names.pop(key, None)
         self.names = names
+        self.shared = shared
         self.lengths = sorted({len(k) for k in names}, reverse=True)
 
-    def item(self, window: str, kind: str) -> tuple[str | None, str | None]:
-        """(item id, scope) named in the text just before an amount."""
+    def item(self, window: str, kind: str, level: str = "") -> tuple[str | None, str | None]:
+        """(item id, scope) named in the text just before an amount; a name function lines of several levels share
+        (其他支出) is the line of `level` when the sentence lists lines of that level."""
         text = normalize(window)
         m = _FUNCTION_PATH.search(text)
         if m:
@@ -136,10 +138,13 @@ class _NarrativeClassifier:
             for length in self.lengths:
                 if length > end or (length < 3 and gap not in _SHORT_GAP):
                     continue
-                item_id = self.names.get(text[end - length : end])
-                level = _LEVEL_MARK.search(gap)
-                if level and item_id:  # "公务接待费（款）支出16万元": the economic 款, not the 三公 line
-                    item_id = self._at_level(text[end - length : end], item_id, level.group(1))
+                name = text[end - length : end]
+                item_id = self.names.get(name)
+                marked = _LEVEL_MARK.search(gap)
+                if marked and item_id:  # "公务接待费（款）支出16万元": the economic 款, not the 三公 line
+                    item_id = self._at_level(name, item_id, marked.group(1))
+                elif level and name in self.shared:  # "…住房保障支出7,624.66万元，占3.12%，其他支出109.50万元"
+                    item_id = self._at_level(name, "", level)
                 if item_id and kind == "money" and self._fund_total(item_id) and self._other_side(item_id, gap):
                     return _FUND_SPENDING, scope_in(text) or self.schema.lines[item_id].scope
                 if item_id and self._fits(item_id, kind) and not self._other_side(item_id, gap):
@@ -250,6 +255,7 @@ def classify_narrative(doc: Document, facts: list[Fact], schema: Schema | None =
     pages = {p.number: p for p in doc.pages}
     last_end: dict[int, int] = {}
     last_line: dict[tuple[int, str], str | None] = {}
+    last_item: dict[int, str | None] = {}
     for fact in facts:
         page = pages.get(fact.page)
         if fact.start is None or page is None or _code_part(page.text, fact):
@@ -258,8 +264,12 @@ def classify_narrative(doc: Document, facts: list[Fact], schema: Schema | None =
         window = _WRAP.sub("", page.text[begin : fact.start])
         cut = max((m.end() for m in _CLAUSE_END.finditer(window)), default=0)
         window = window[cut:]
-        item, scope = narrative.item(window, fact.kind)
         sentence = (fact.page, fact.quote)
+        before = last_line.get(sentence)
+        if before is None and "。" not in page.text[last_end.get(fact.page, 0) : fact.start]:
+            before = last_item.get(fact.page)  # a list goes on over "；"
+        listed = schema.lines.get(before or "")
+        item, scope = narrative.item(window, fact.kind, listed.level if listed and listed.code else "")
         if item is None and fact.kind == "money" and sentence not in last_line:
             item = narrative.side_total(window)  # the sentence's first figure
         if fact.kind == "percent" and "占" in window and last_line.get(sentence):
@@ -278,6 +288,7 @@ def classify_narrative(doc: Document, facts: list[Fact], schema: Schema | None =
             if item is None and at and paras[at].heading_path and paras[at - 1].text == paras[at].heading_path[-1]:
                 item = narrative.lead(paras[at - 1].text + paras[at].text)  # the reader took it for a heading
         last_line[sentence] = item
+        last_item[fact.page] = item
         last_end[fact.page] = fact.end or fact.start
         fact.line = item
         fact.column = _MEASURES.get(fact.measure)

@@ -295,6 +295,22 @@ def test_restated(read) -> None:
     assert {f.found for f in broken(edited, "restated")} - before
 
 
+def test_restated_among_more_than_two_values(read) -> None:
+    """社会保障和就业支出 is stated as 81.80万元 twice, and its label carries 1.79 and 86.40 too (a generic label):
+    two of the values differing as a slip does are still a finding."""
+    doc = read(SEED)
+    edited = edit_text(doc, "81.80万元", "81.30万元", nth=3)
+    assert "81.30万元" in {f.found for f in broken(edited, "restated")}
+
+
+def test_narrative_lines_of_a_shared_name_in_a_list_of_classes(read) -> None:
+    """ "…住房保障支出X万元，占…；其他支出109.50万元": in a list of 类, 其他支出 (a name many 项 share) is 类 229."""
+    doc = read(SWU_FINAL)
+    assert any("109.50" in r.message for r in holding(doc, "narrative_lines"))
+    edited = edit_text(doc, "其他支出 109.50", "其他支出 109.40")
+    assert "109.40 万元" in {f.found for f in broken(edited, "narrative_lines")}
+
+
 def test_procurement_sum(read) -> None:
     doc = read(PUTUO_BUDGET)  # 政府采购预算 = 货物 + 工程 + 服务
     assert holding(doc, "procurement_sum") and not broken(doc, "procurement_sum")
