@@ -43,8 +43,8 @@ _MEASURES_EN: list[tuple[str, str | None]] = [
 ]
 _MEASURES_ZH: list[tuple[str, str | None]] = [
     (r"未完成|未实现|未支出|结余|剩余", None),
-    (r"增减率|增长率|下降.*%|增长了?多少%|变动率|下降了?多少|增长了?百分之", "增减率"),
-    (r"增减额|增加了?多少|减少了?多少|增减|变化了?多少|差额", "增减额"),
+    (r"增减率|增长率|增幅|降幅|下降.*%|增长了?多少%|变动率|增长了?百分之", "增减率"),
+    (r"增减额|(?:增加|减少|增长|下降|降低|上升|提高|压减|节约)了?多少|增减|变化了?多少|差额", "增减额"),
     (r"占比|比重|占.*比例|占.*百分之", "占比"),
     (r"完成率|执行率|完成预算", "完成率"),
     (r"调整预算", "调整预算数"),
@@ -249,6 +249,8 @@ def _number_kind(text: str, lang: Lang, measure: str | None) -> NumberKind:
         return "percent"
     if measure in ("增减率", "占比", "完成率"):
         return "percent"
+    if measure == "增减额" and lang == "zh" and not re.search(r"元|钱|金额|数额", text):
+        return None  # "比上年增长了多少": the change the report states, as an amount or as a rate
     if measure is None and (_PERCENT_EN if lang == "en" else _PERCENT_ZH).search(text):
         return "percent"
     return "money" if measure or re.search(r"how much|多少|金额|费|经费|支出|收入", text, re.I) else None

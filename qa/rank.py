@@ -33,6 +33,8 @@ CLOSE = 0.15
 OTHER_REPORT = 0.2  # how close another report's item must match to be listed beside the answer
 SAME_SUBJECT = 0.85
 _DERIVED = {"增减额", "增减率", "占比", "完成率", "比率"}
+_CHANGE = {"增减额", "增减率"}
+_PROJECT = re.compile(r"专项资金|项目资金|专项经费|\b(?:special|special-purpose|project) funds?\b", re.I)
 _TOTAL_ROWS = {"合计", "总计", "本年支出合计", "支出合计", "本年收入合计"}
 
 
@@ -66,6 +68,11 @@ def _asks_more(q: Question, target: Target, docs: list[Document]) -> bool:
     procurement budget): the item asked is more specific than the schema's line, so that line is not the answer.
     A word counts when it is a name of four characters or more that names neither the report nor a schema item."""
     schema = load_schema()
+    if _PROJECT.search(q.text) and all(
+        (line := schema.lines.get(i)) is not None and line.classification in ("function", "economic")
+        for i in target.items
+    ):
+        return True  # a project's or special fund's money ("生命健康专项资金中…") is not its function class's total
     names = [label_key(n) for n in target.names]
     names += [label_key(n) for i in (*target.items, *target.narrower) for n in _item_names(schema, i)]
     for group in q.terms:
@@ -121,7 +128,9 @@ def _on_schema(
     if not out:
         out, narrower = [Candidate(c.fact, c.doc, c.score, c.item, note="") for c in narrower], []
     out.sort(key=lambda c: (-c.score, c.fact.page, c.fact.start or 0))
-    ranked = _consensus(out, False, library.facts, same=lambda a, b: a.fact.line == b.fact.line)
+    ranked = _consensus(
+        out, False, library.facts, same=lambda a, b: (a.fact.line, a.fact.scope) == (b.fact.line, b.fact.scope)
+    )
     return [*ranked, *narrower] if ranked else []
 
 
@@ -144,12 +153,18 @@ def _fits(q: Question, fact: Fact, doc: Document, period: int | None, target: Ta
     if period is not None and fact.period != period and not (fact.kind == "count" and f"{period}年" in fact.quote):
         return False
     kind = item_kind(line)
+    if q.measure == "增减额" and q.number_kind is None:  # a change asked with no unit: its amount or its rate
+        return fact.measure in ("增减额", "增减率") and fact.kind in (kind, "percent") and _in_scope(fact, target)
     wanted_kind = "percent" if q.number_kind == "percent" or q.measure in ("增减率", "占比", "完成率") else kind
     if fact.kind != ("count" if wanted_kind == "count" else wanted_kind):
         return False
     measure = q.measure or OWN_MEASURE.get(doc.kind, "")
     if fact.measure != measure and not (q.measure is None and fact.measure in ("", "执行数", "数量")):
         return False
+    return _in_scope(fact, target)
+
+
+def _in_scope(fact: Fact, target: Target) -> bool:
     return target.scope is None or fact.scope == target.scope or (fact.scope is None and _says_scope(fact, target))
 
 
@@ -218,6 +233,8 @@ def _by_words(library: Library, q: Question, doc_ids: list[str], passages: list[
                 continue  # a figure the schema places is some other line than any the question names
             if not _kind_fits(q, fact) or (period is not None and fact.period != period) or _opposite(q, fact):
                 continue
+            if q.measure in _CHANGE and fact.measure not in _CHANGE:
+                continue  # a change asked is answered by a change the report states, never by a level
             if q.codes and not any(c == fact.code or c in fact.subject or c in fact.quote for c in q.codes):
                 continue
             item = item_score(groups, fact, _context(fact))

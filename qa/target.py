@@ -18,7 +18,7 @@ from functools import cache
 from pydantic import BaseModel, Field
 
 from corpus.schema import Schema, label_key, load_bodies, load_schema
-from qa.question import Question
+from qa.question import Question, glossary_terms
 
 # fund scope words a question can add to an item ("财政拨款安排的公务接待费"), as ids of corpus/schema SCOPES
 _SCOPE_ZH = (("一般公共预算", "gp"), ("政府性基金", "gf"), ("国有资本经营", "soc"), ("财政拨款", "fiscal"))
@@ -74,7 +74,8 @@ def resolve(question: Question) -> Target:
     if question.lang == "en":
         names += _english_names(text, fitting)
     if question.lang == "en" or not names:  # the glossary's Chinese for English words; a follow-up's inherited item
-        for group in question.terms:
+        groups = glossary_terms(_without_bodies(text)) if question.lang == "en" else question.terms
+        for group in groups:  # "the Putuo planning and natural resources bureau" is not the 自然资源 line
             found = next((found for term in group if (found := _chinese_names(term, fitting))), [])
             names += [(n, ids) for n, ids in found if n not in _SCOPE_WORDS]  # "non-appropriation" names no fund
     excluded = {i for span in _EXCLUDED.findall(question.text) for _, ids in _all_names(span, fitting) for i in ids}
@@ -122,11 +123,12 @@ def _contains(schema: Schema, outer: str, inner: str) -> bool:
     if line is not None and line.classification == "economic" and outer in _ECONOMIC_WHOLES:
         return True
     seen: set[str] = set()
-    while line is not None and line.parent and line.parent not in seen:
-        if line.parent == outer:
+    item = schema.item(inner)
+    while item is not None and item.parent and item.parent not in seen:
+        if item.parent == outer:
             return True
-        seen.add(line.parent)
-        line = schema.lines.get(line.parent)
+        seen.add(item.parent)
+        item = schema.item(item.parent)
     return False
 
 
@@ -169,11 +171,7 @@ def _chinese_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list
 def _english_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tuple[str, list[str]]]:
     """English item names in the text, longest first. The publishing body's words ("the procuratorate", "the
     finance bureau") and years are taken out first: a body is not the 检察/财政事务 line of the budget."""
-    lowered = f" {_english_key(text)} "
-    for phrase in _body_phrases():
-        lowered = re.sub(rf"(?<![a-z-]){re.escape(phrase)}(?:['’]s)?(?![a-z-])", " ", lowered)
-    lowered = re.sub(r"\b(?:fy)?20\d{2}(?:['’]s)?\b", " ", lowered)
-    lowered = re.sub(r"\s+", " ", lowered)
+    lowered = f" {_without_bodies(text)} "
     found = []
     for name, ids in _english_index():
         pattern = rf"(?<![a-z-]){re.escape(name)}s?(?![a-z-])"
@@ -195,6 +193,15 @@ def _bodies_zh() -> re.Pattern[str]:
 
     regions, types, named = alternatives("region"), alternatives("type"), alternatives("body")
     return re.compile(rf"(?:中共)?(?:{regions})+[省市区县]?[\u4e00-\u9fff]{{0,10}}?(?:{types})|(?:{named})|(?:{types})")
+
+
+def _without_bodies(text: str) -> str:
+    """The English text, normalised, without the publishing bodies' names and the years."""
+    lowered = f" {_english_key(text)} "
+    for phrase in _body_phrases():
+        lowered = re.sub(rf"(?<![a-z-]){re.escape(phrase)}(?:['’]s)?(?![a-z-])", " ", lowered)
+    lowered = re.sub(r"\b(?:fy)?20\d{2}(?:['’]s)?\b", " ", lowered)
+    return re.sub(r"\s+", " ", lowered).strip()
 
 
 @cache

@@ -75,3 +75,36 @@ def test_english_and_chinese_questions_get_the_same_figure(putuo: Library) -> No
 def test_item_outside_the_schema_is_not_found(putuo: Library) -> None:
     record, _ = ask(putuo, "How much did the bureau spend on space exploration in 2024?", "s", PUTUO_FINAL)
     assert record.status == "not_found"
+
+
+def test_a_body_named_in_english_is_not_a_budget_line() -> None:
+    """ "the Putuo planning and natural resources bureau" publishes the report; it is not the 220 自然资源海洋气象等支出
+    line, so the question asks only for its receptions."""
+    question = "What is the Putuo planning and natural resources bureau's 2025 budget for official receptions?"
+    assert resolve(parse_question(question)).items == ["sg_reception"]
+
+
+def test_a_part_named_of_a_narrative_whole_is_the_item() -> None:
+    """工程采购 is part of 政府采购 (narrative items have parents too): the part is asked, the whole says where."""
+    assert resolve(parse_question("2024年度政府采购金额中，工程采购金额是多少？")).items == ["procurement_works"]
+
+
+def test_a_change_is_answered_by_a_stated_change_never_by_a_level(putuo: Library) -> None:
+    """ "增长了多少" asks the change the report states (its amount or, stated alone, its rate); where the report
+    states no change of the item, the level (0.00万元 spent on 三公) is not an answer."""
+    asked = {
+        "2024年机关运行经费比上年增长了多少？": ("answered", "2.55", "万元"),
+        "2024年机关运行经费增长了百分之多少？": ("answered", "1.40", "%"),
+        "2024年三公经费比上年增长了多少？": ("not_found", None, None),
+    }
+    for question, expected in asked.items():
+        record, _ = ask(putuo, question, "c", PUTUO_FINAL)
+        assert (record.status, record.answer.value, record.answer.unit) == expected, question
+
+
+def test_a_special_fund_is_not_its_function_class(putuo: Library) -> None:
+    """The money of a project or special fund (…专项资金) is a part of a function class, not its total."""
+    record, _ = ask(putuo, "How much went to the 2024 special fund for general public services?", "p", PUTUO_FINAL)
+    assert record.status == "not_found"
+    record, _ = ask(putuo, "How much did the bureau spend on general public services in 2024?", "p", PUTUO_FINAL)
+    assert (record.status, record.answer.value) == ("answered", "2106.66")
