@@ -14,7 +14,7 @@ import pytest
 from audit import RULES, Finding, Result, audit_document, evaluate
 from corpus.cache import load_document
 from corpus.facts import document_facts
-from corpus.model import Document
+from corpus.model import Document, Paragraph
 from tests.conftest import SAMPLES, SEED
 
 PUTUO_FINAL = SAMPLES / "上海市普陀区财政局2024年度部门决算.pdf"
@@ -287,6 +287,28 @@ def test_narrative_names_a_misprinted_level(read) -> None:
     assert fact.line == "f2210201"
 
 
+def with_sentence(doc: Document, page: int, sentence: str) -> Document:
+    """A copy with a narrative paragraph added at the end of a page (a tables-only report given its narrative)."""
+    copy = doc.model_copy(deep=True)
+    target = copy.pages[page - 1]
+    start = len(target.text) + 1
+    target.text += "\n" + sentence
+    target.blocks.append(Paragraph(text=sentence, start=start, end=start + len(sentence)))
+    return copy
+
+
+def test_narrative_lines_of_a_narrative_item_a_table_prints(read) -> None:
+    """Jiangsu's 政府采购预算表 prints the 政府采购 total (合计 2,416.43) that the narrative report states; here the
+    tables report is given the narrative's own sentence, then the sentence with one digit off."""
+    doc = read(JIANGSU_TABLES)
+    said = "2019年度本部门政府采购支出预算总额{}万元，其中：拟采购货物支出233.1万元、拟购买服务支出2183.33万元。"
+    assert any(
+        "2416.43" in r.message for r in holding(with_sentence(doc, 12, said.format("2416.43")), "narrative_lines")
+    )
+    found = broken(with_sentence(doc, 12, said.format("2416.48")), "narrative_lines")
+    assert [(f.found, f.kind) for f in found] == [("2416.48万元", "one_digit")]
+
+
 def test_restated(read) -> None:
     doc = read(SEED)  # 公务用车运行维护费 54.39万元, three times alike (and once as 54.39元: e01)
     assert holding(doc, "restated")
@@ -360,6 +382,19 @@ def test_stated_shares_of_a_total_before_its_list(read) -> None:
     assert [f.found for f in broken(doc, "stated_shares")] == ["71.73%"]
     edited = edit_text(doc, "占11.11%", "占17.11%")
     assert "17.11%" in {f.found for f in broken(edited, "stated_shares")}
+
+
+def test_stated_shares_against_two_possible_totals(read) -> None:
+    """ "收入预算X万元（本年预算收入Y万元），其中：A万元，占P%": P may be a share of X or of Y; wrong against both,
+    it is a warning (西南大学 2021 预算's sentence, given to a tables-only report)."""
+    doc = read(JIANGSU_TABLES)
+    said = (
+        "我校2021年收入预算490,808.40万元（本年预算收入390,140.45万元），"
+        "其中：一般公共预算拨款收入216,552.53万元，占总收入的{}%。"
+    )
+    assert any("44.12%" in r.message for r in holding(with_sentence(doc, 3, said.format("44.12")), "stated_shares"))
+    found = broken(with_sentence(doc, 3, said.format("47.12")), "stated_shares")
+    assert [f.found for f in found] == ["47.12%"]
 
 
 def test_stated_shares_down_a_list_of_lines(read) -> None:
