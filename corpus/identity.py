@@ -13,6 +13,7 @@ misread report in `dqa-reports.toml` beside the corpus (`apply_overrides`).
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections import Counter
@@ -216,16 +217,21 @@ class Overrides(BaseModel):
     report: list[Override] = Field(default_factory=list)
 
 
-def apply_overrides(doc: Document) -> None:
+def apply_overrides(doc: Document, folders: dict[str, tuple[Path, Overrides] | None]) -> None:
     """Apply the corrections of the nearest dqa-reports.toml (the document's folder or one above it) to its
-    identity; the Document's department, year and kind follow. Raises DqaError for a malformed file."""
+    identity; the Document's department, year and kind follow. Raises DqaError for a malformed file. `folders`
+    keeps one open's lookups: thousands of reports sit in a few folders."""
     if doc.identity is None:
         return
-    found = _overrides_for(Path(doc.path).resolve().parent)
+    real = os.path.realpath(doc.path)
+    folder = os.path.dirname(real)
+    if folder not in folders:
+        folders[folder] = _overrides_for(Path(folder))
+    found = folders[folder]
     if found is None:
         return
     root, overrides = found
-    relative = Path(doc.path).resolve().relative_to(root).as_posix()
+    relative = Path(real).relative_to(root).as_posix()
     for entry in overrides.report:
         if entry.file not in (relative, doc.name):
             continue

@@ -143,7 +143,8 @@ def _build(
     for path, _ in found.refused:
         _forget(store, path, report)
     _drop_deleted(store, found.folders, found.files, report)
-    todo = [f for f in found.files if _needs_parse(store, f, report, set(found.files))]
+    files = set(found.files)
+    todo = [f for f in found.files if _needs_parse(store, f, report, files)]
     done = 0
     published = time.monotonic()
 

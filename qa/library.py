@@ -19,7 +19,7 @@ from pydantic import PrivateAttr
 
 from corpus.errors import DqaError
 from corpus.facts import document_facts
-from corpus.identity import apply_overrides
+from corpus.identity import Overrides, apply_overrides
 from corpus.model import Document, Fact, ReportIdentity
 from index.build import FileIndexed, embed_vectors, index_paths
 from index.search import Filters, Hit, Mode, Searcher
@@ -51,7 +51,9 @@ class StoredDocument(Document):
     _load: Callable[[], Document] | None = PrivateAttr(default=None)
 
     @classmethod
-    def from_row(cls, row: Mapping[str, Any], load: Callable[[], Document]) -> StoredDocument:
+    def from_row(
+        cls, row: Mapping[str, Any], load: Callable[[], Document], folders: dict[str, tuple[Path, Overrides] | None]
+    ) -> StoredDocument:
         lazy = set(cls.model_fields) - set(ROW_FIELDS)
         values = {f: row[f] for f in ROW_FIELDS if f != "identity"}
         values["identity"] = ReportIdentity.model_validate_json(row["identity"]) if row["identity"] else None
@@ -59,7 +61,7 @@ class StoredDocument(Document):
         for name in lazy:
             del doc.__dict__[name]  # absent, so that reading it comes to __getattr__
         doc._load = load
-        apply_overrides(doc)  # a user's corrections (dqa-reports.toml) are read on every open
+        apply_overrides(doc, folders)  # a user's corrections (dqa-reports.toml) are read on every open
         return doc
 
     def __getattr__(self, name: str) -> Any:
@@ -86,12 +88,13 @@ class StoredDocuments(Mapping[str, Document]):
         self._searcher = searcher
         self._rows = {row["id"]: row for row in rows}
         self._docs: dict[str, StoredDocument] = {}
+        self._folders: dict[str, tuple[Path, Overrides] | None] = {}  # the corrections files found, by folder
         self._parts: dict[str, tuple[str, ...]] | None = None
 
     def __getitem__(self, doc_id: str) -> Document:
         if doc_id not in self._docs:
             row = self._rows[doc_id]
-            self._docs[doc_id] = StoredDocument.from_row(row, lambda: self._content(doc_id))
+            self._docs[doc_id] = StoredDocument.from_row(row, lambda: self._content(doc_id), self._folders)
         return self._docs[doc_id]
 
     def __iter__(self) -> Iterator[str]:
@@ -151,6 +154,8 @@ class Library:
     retriever: Retriever | None = None
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of files that could not be read
     searcher: Searcher | None = None
+    # what is worked out from all the opened documents once, not on every question (the catalogue of reports)
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_documents(cls, docs: Sequence[Document], retriever: Retriever | None = None) -> Library:

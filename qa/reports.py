@@ -79,16 +79,25 @@ class Resolution(BaseModel):
 
 
 def reports(library: Library, doc_ids: Iterable[str] | None = None) -> list[Report]:
-    """The library's documents grouped into reports (narrative + tables PDFs of one body and year are one)."""
+    """The library's documents grouped into reports (narrative + tables PDFs of one body and year are one). The
+    whole library's catalogue is grouped once per open: each question reads it."""
+    if doc_ids is None:
+        if "reports" not in library.derived:
+            library.derived["reports"] = _grouped(library, library.documents)
+        return library.derived["reports"]
+    return _grouped(library, doc_ids)
+
+
+def _grouped(library: Library, doc_ids: Iterable[str]) -> list[Report]:
     groups: dict[tuple, list[str]] = {}
-    for doc_id in doc_ids if doc_ids is not None else library.documents:
+    for doc_id in doc_ids:
         groups.setdefault(report_key(identity_of(library, doc_id)), []).append(doc_id)
     out = []
     for ids in groups.values():
         identities = [identity_of(library, i) for i in ids]
-        merged = identities[0].model_copy(deep=True)
         parts = {i.part for i in identities}
-        merged.part = "both" if len(parts) > 1 or "both" in parts else merged.part
+        part = "both" if len(parts) > 1 or "both" in parts else identities[0].part
+        merged = identities[0].model_copy(update={"part": part})
         out.append(Report(identity=merged, doc_ids=ids, names=[library.documents[i].name for i in ids]))
     return sorted(out, key=lambda r: (r.identity.body, r.identity.year or 0, r.identity.kind, r.identity.scope))
 
