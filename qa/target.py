@@ -74,8 +74,9 @@ def resolve(question: Question) -> Target:
     if question.lang == "en":
         names += _english_names(text, fitting)
     if question.lang == "en" or not names:  # the glossary's Chinese for English words; a follow-up's inherited item
-        groups = glossary_terms(_without_bodies(text)) if question.lang == "en" else question.terms
-        for group in groups:  # "the Putuo planning and natural resources bureau" is not the 自然资源 line
+        own = glossary_terms(_without_bodies(text)) if question.lang == "en" else []  # a body is no 自然资源 line
+        inherited = question.lang != "en" or (question.follow_up and not own)  # "and in 2018?" keeps its item
+        for group in question.terms if inherited else own:
             found = next((found for term in group if (found := _chinese_names(term, fitting))), [])
             names += [(n, ids) for n, ids in found if n not in _SCOPE_WORDS]  # "non-appropriation" names no fund
     excluded = {i for span in _EXCLUDED.findall(question.text) for _, ids in _all_names(span, fitting) for i in ids}
