@@ -20,6 +20,7 @@ _MEASURE_HEADER = re.compile(
 )
 
 
+_MEASURE_LABEL = re.compile(r"(?:20\d{2}年)?(?:年初|全年|调整)?(?:预算|决算|执行)数?")
 _AMOUNT_HEADER = ("预算", "决算", "执行", "金额", "合计", "小计", "支出", "收入", "拨款", "经费")
 _CODE_HEADER = ("编码", "代码", "编号", "科目", "序号", "行次", "栏次")
 
@@ -52,6 +53,16 @@ def header_measure(path: list[str], kind: str) -> str:
         if any(w in text for w in words):
             return measure
     return OWN_MEASURE.get(kind, "")
+
+
+def _cell_measure(header: list[str], labels: list[str], kind: str) -> str:
+    """The measure the column names; else the one a row label names when it is nothing but a measure (a 三公
+    table printed as a 预算数 row and a 决算数 row); else the report's own."""
+    named = header_measure(header, "")
+    if named:
+        return named
+    rows = [label for label in labels if _MEASURE_LABEL.fullmatch(label)]
+    return header_measure(rows, kind)
 
 
 def header_period(path: list[str], year: int | None) -> int | None:
@@ -87,6 +98,8 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
     inherited: dict[int, str] = {}
     for index, row in enumerate(table.body_rows):
         cells = sorted(row, key=lambda c: c.col)
+        if _numbers_columns(cells):
+            continue
         amounts = [c for c in cells if _is_amount_cell(c, cells, table)]
         if not amounts:
             for c in cells:
@@ -116,7 +129,7 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
                     else _header_subject(header) or table.title,
                     code=code,
                     period=header_period(header, doc.year),
-                    measure=header_measure(header, doc.kind)
+                    measure=_cell_measure(header, labels, doc.kind)
                     if amount.kind == "money"
                     else ("占比" if amount.kind == "percent" else "数量"),
                     value=amount.value,
@@ -138,6 +151,14 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
             if c.text and not is_amount(c.text) and c.col not in amount_cols:
                 inherited[c.col] = c.text
     return facts
+
+
+def _numbers_columns(cells: list) -> bool:  # type: ignore[type-arg]
+    """A row that numbers the columns (栏次: 1 | 2 | 3 … printed under the heads) holds no figures."""
+    texts = [c.text.strip() for c in cells if c.text.strip()]
+    numbers = [t for t in texts if t not in ("栏次", "行次")]
+    named = len(numbers) < len(texts)
+    return len(numbers) >= (2 if named else 3) and numbers == [str(i) for i in range(1, len(numbers) + 1)]
 
 
 def _is_amount_cell(cell, cells: list, table: Table) -> bool:  # type: ignore[no-untyped-def]

@@ -119,8 +119,9 @@ def describe(identity: ReportIdentity) -> None:
 
 def canonical_body(name: str) -> str:
     """One spelling per body: no spaces; a CPC committee's office with its 中共 (江苏省委办公厅 → 中共江苏省委办公厅);
-    政协江苏省委员会办公厅 as it prints itself, 江苏省政协办公厅."""
+    政协江苏省委员会办公厅 as it prints itself, 江苏省政协办公厅; no year's 年 left before it (2026 年烟台市统计局)."""
     name = _SPACE.sub("", name)
+    name = re.sub(r"^(?:\d{4})?年度?(?=[\u4e00-\u9fff]{3})", "", name)
     m = _CPPCC.match(name)
     if m:
         return f"{m.group(1)}政协办公厅"

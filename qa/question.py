@@ -31,7 +31,8 @@ _MEASURES_EN: list[tuple[str, str | None]] = [
     (
         r"\bby how much\b|\bhow much\b.*\b(increase|decrease|rise|fall|grow|drop|change)d?\b|"
         r"\b(how much (did it|has it) (change|increase|decrease|fall|rise|grow)|change from|increase from|"
-        r"decrease from|difference from last year|year[- ]on[- ]year change)\b",
+        r"decrease from|difference from last year|year[- ]on[- ]year change|how much (more|less))\b|"
+        r"\b(cut|cuts|reduced?|lowered?|trimmed?|raised?)\b[^?]*\b(compared (with|to)|than|from)\b",
         "增减额",
     ),
     (r"\b(share|proportion|percent(age)? of( the)? total)\b", "占比"),
@@ -44,7 +45,11 @@ _MEASURES_EN: list[tuple[str, str | None]] = [
 _MEASURES_ZH: list[tuple[str, str | None]] = [
     (r"未完成|未实现|未支出|结余|剩余", None),
     (r"增减率|增长率|增幅|降幅|下降.*%|增长了?多少%|变动率|增长了?百分之", "增减率"),
-    (r"增减额|(?:增加|减少|增长|下降|降低|上升|提高|压减|节约)了?多少|增减|变化了?多少|差额", "增减额"),
+    (
+        r"增减额|(?:增加|减少|增长|下降|降低|上升|提高|压减|节约)了?多少|比[^，。？?]{0,30}?(?:多|少)了?多少|增减|"
+        r"变化了?多少|差额",
+        "增减额",
+    ),
     (r"占比|比重|占.*比例|占.*百分之", "占比"),
     (r"完成率|执行率|完成预算", "完成率"),
     (r"调整预算", "调整预算数"),

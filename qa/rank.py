@@ -25,7 +25,7 @@ from qa.match import GENERIC, item_score
 from qa.question import Question
 from qa.record import Alternative, cite
 from qa.render import format_yuan, shown
-from qa.target import Target, item_kind, names_an_item, resolve
+from qa.target import GENERIC_REST, Target, item_kind, names_an_item, resolve
 
 _PRINTED_NUMBER = re.compile(r"[-(]?\d[\d,]*(?:\.\d+)?\)?")
 MIN_ITEM_SCORE = 0.62
@@ -81,8 +81,8 @@ def _asks_more(q: Question, target: Target, docs: list[Document]) -> bool:
             continue
         if any(_names_report(t, d) for t in group for d in docs):
             continue
-        if not any(n in t or t in n for t in terms for n in names):
-            return True
+        if not any(t in n or (n in t and GENERIC_REST.fullmatch(t.replace(n, "", 1))) for t in terms for n in names):
+            return True  # "突发公共卫生事件应急处理" is more than the 公共卫生 line it contains
     return False
 
 
@@ -264,12 +264,22 @@ def _consensus(
         return ranked
     lead = ranked[0]
     same = same or (lambda a, b: similar_subjects(a.fact.subject, b.fact.subject) >= SAME_SUBJECT)
-    rivals = [c for c in ranked if c.score >= lead.score - CLOSE and same(c, lead)]
+    rivals = [c for c in ranked if c is lead or (c.score >= lead.score - CLOSE and same(c, lead)
+              and not _other_column(c.fact, lead.fact))]  # fmt: skip
     if total and lead.fact.kind == "money":
         best = max(rivals, key=lambda c: (c.fact.yuan or 0, c.score))
     else:
         best = max(rivals, key=lambda c: (_restatements(c.fact, facts[c.doc.id]), c.score))
     return [best, *[c for c in ranked if c is not best]]
+
+
+def _other_column(one: Fact, other: Fact) -> bool:
+    """Two cells of one table row are two figures (合计 and a part), never two prints of one."""
+    return (
+        one.source == other.source == "table"
+        and (one.table_id, one.row) == (other.table_id, other.row)
+        and (one.col != other.col)
+    )
 
 
 def _restatements(fact: Fact, facts: list[Fact]) -> int:

@@ -49,6 +49,10 @@ _EXCLUDED = re.compile(
 _INCLUDING = re.compile(
     r"包括|含|including|inclusive|together with", re.I
 )  # a shorter Chinese name (货物, 工程, 车辆) names an item only when it is the whole question item
+# what may stand around an item's name without naming more than the item
+GENERIC_REST = re.compile(
+    r"(?:支出|费用|经费|资金|费|项目|方面|部分|的|类|款|项|总额|金额|合计|总计|数|中|里|之中|内|安排|用于)*"
+)
 _GENERIC = {"合计", "总计", "小计", "支出", "收入", "其他", "项目", "服务", "工程", "货物"}
 
 
@@ -107,8 +111,11 @@ def _all_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tup
 
 
 def names_an_item(text: str) -> bool:
-    """Some schema line or narrative item is named in the text."""
-    return bool(_chinese_names(text, lambda ids: ids))
+    """The text is a schema line's or narrative item's name, give or take generic words (财政拨款支出中, 公务接待费用);
+    "突发公共卫生事件应急处理" only contains the 公共卫生 line's name."""
+    key = label_key(text)
+    name = next((name for name, _ in _chinese_index() if name in key), None)
+    return name is not None and bool(GENERIC_REST.fullmatch(key.replace(name, "", 1)))
 
 
 def item_kind(item_id: str) -> str:

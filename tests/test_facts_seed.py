@@ -216,3 +216,22 @@ def test_a_statement_printed_as_text_has_header_rows(tmp_path) -> None:
         (["一、财政拨款收入", "预算数"], "120.50"),
         (["一、一般公共服务支出", "预算数"], "100.25"),
     ]
+
+
+def test_a_row_numbering_the_columns_and_measure_rows(tmp_path) -> None:
+    """栏次 (1 | 2 | 3) under the heads holds no figures; a row labelled only 预算数 or 决算数 names its measure."""
+    rows = [
+        ["项目", "合计", "公务接待费"],
+        ["栏次", "1", "2"],
+        ["预算数", "12.00", "3.00"],
+        ["决算数", "10.50", "2.75"],
+    ]
+    text = "2024年度部门决算\n“三公”经费支出决算表\n单位：万元\n\n" + "\n\n".join(
+        "\n".join("\t" + c for c in r) for r in rows
+    )
+    path = tmp_path / "sangong.txt"
+    path.write_text(text + "\n\n\n正文。\n", encoding="utf-8")
+    facts = [f for f in document_facts(read_document(path)) if f.source == "table"]
+    assert [(f.printed, f.measure) for f in facts] == [
+        ("12.00", "预算数"), ("3.00", "预算数"), ("10.50", "决算数"), ("2.75", "决算数"),
+    ]  # fmt: skip

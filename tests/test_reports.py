@@ -85,6 +85,8 @@ def test_without_a_file_the_answer_is_the_one_with_its_file(library: Library, qu
     [
         ("江苏省财政厅2019年公务接待费预算是多少？", "江苏省财政厅"),
         ("What did the Putuo District Education Bureau budget for receptions in 2026?", "education bureau"),
+        ("What is the Suzhou Statistics Bureau's 'three public expenses' budget for 2026?", "statistics bureau"),
+        ("What is the Jiangsu Statistics Bureau's 'three public expenses' budget for 2019?", "statistics bureau"),
     ],
 )
 def test_a_body_the_corpus_lacks_is_not_found_naming_what_is_there(library: Library, question: str, named: str) -> None:

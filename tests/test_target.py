@@ -108,3 +108,22 @@ def test_a_special_fund_is_not_its_function_class(putuo: Library) -> None:
     assert record.status == "not_found"
     record, _ = ask(putuo, "How much did the bureau spend on general public services in 2024?", "p", PUTUO_FINAL)
     assert (record.status, record.answer.value) == ("answered", "2106.66")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "广州市统计局2026年财政拨款安排的“三公”经费比上年少了多少钱？",
+        "苏州市审计局2026年提租补贴预算比上年多了多少？",
+        "How much did the bureau cut its 2025 training-fee budget compared with the previous year's budget?",
+        "How much more did the bureau budget for receptions than last year?",
+    ],
+)
+def test_a_change_is_asked_in_many_words(question: str) -> None:
+    assert parse_question(question).measure == "增减额"
+
+
+def test_a_name_inside_a_longer_one_is_not_the_item_asked(putuo: Library) -> None:
+    """ "突发公共卫生事件应急处理" only contains the 公共卫生 line's name: that line's total is not its answer."""
+    record, _ = ask(putuo, "2024年突发公共卫生事件应急处理支出是多少？", "h", PUTUO_FINAL)
+    assert record.status == "not_found"
