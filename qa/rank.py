@@ -25,7 +25,7 @@ from qa.match import GENERIC, item_score
 from qa.question import Question
 from qa.record import Alternative, cite
 from qa.render import format_yuan, shown
-from qa.target import GENERIC_REST, Target, item_kind, names_an_item, resolve
+from qa.target import Target, item_kind, names_an_item, resolve
 
 _PRINTED_NUMBER = re.compile(r"[-(]?\d[\d,]*(?:\.\d+)?\)?")
 MIN_ITEM_SCORE = 0.62
@@ -50,7 +50,7 @@ class Candidate:
 def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Hit]) -> list[Candidate]:
     """Facts that could answer, best first; empty when none is confident enough."""
     target = resolve(q)
-    if target.items and not _asks_more(q, target, [library.documents[i] for i in doc_ids]):
+    if target.items and not _asks_more(q, target, library, doc_ids):
         ranked = _on_schema(library, q, target, doc_ids, passages)
         if ranked:
             return ranked
@@ -63,10 +63,11 @@ def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Hit])
     return _by_words(library, q, doc_ids, passages) if has_item(q) else []
 
 
-def _asks_more(q: Question, target: Target, docs: list[Document]) -> bool:
+def _asks_more(q: Question, target: Target, library: Library, doc_ids: list[str]) -> bool:
     """The question names a thing the schema items it matched do not cover ("台式计算机" in a question about the
     procurement budget): the item asked is more specific than the schema's line, so that line is not the answer.
-    A word counts when it is a name of four characters or more that names neither the report nor a schema item."""
+    A word counts when it is four characters or more, names neither the report nor only schema items, and stands
+    neither in the items' names nor in a label the report prints for them (行政政法人员编制 for 编制)."""
     schema = load_schema()
     if _PROJECT.search(q.text) and all(
         (line := schema.lines.get(i)) is not None and line.classification in ("function", "economic")
@@ -75,14 +76,20 @@ def _asks_more(q: Question, target: Target, docs: list[Document]) -> bool:
         return True  # a project's or special fund's money ("生命健康专项资金中…") is not its function class's total
     names = [label_key(n) for n in target.names]
     names += [label_key(n) for i in (*target.items, *target.narrower) for n in _item_names(schema, i)]
+    docs = [library.documents[i] for i in doc_ids]
+    labels: list[str] | None = None
     for group in q.terms:
         terms = [label_key(t) for t in group]
         if any(len(t) < 4 or t in GENERIC or names_an_item(t) for t in terms):
             continue
         if any(_names_report(t, d) for t in group for d in docs):
             continue
-        if not any(t in n or (n in t and GENERIC_REST.fullmatch(t.replace(n, "", 1))) for t in terms for n in names):
-            return True  # "突发公共卫生事件应急处理" is more than the 公共卫生 line it contains
+        if any(t in n for t in terms for n in names):
+            continue
+        if labels is None:  # read only when a word is left: a question over many reports reads many facts
+            labels = [label_key(f.label) for i in doc_ids for f in library.facts[i] if f.line in target.items]
+        if not any(t in label for t in terms for label in labels):
+            return True  # a word the item's names and the report's labels of it do not have
     return False
 
 

@@ -49,9 +49,10 @@ _EXCLUDED = re.compile(
 _INCLUDING = re.compile(
     r"包括|含|including|inclusive|together with", re.I
 )  # a shorter Chinese name (货物, 工程, 车辆) names an item only when it is the whole question item
-# what may stand around an item's name without naming more than the item
-GENERIC_REST = re.compile(
-    r"(?:支出|费用|经费|资金|费|项目|方面|部分|的|类|款|项|总额|金额|合计|总计|数|中|里|之中|内|安排|用于)*"
+# words that may stand around an item's name without naming more than the item: measures, statements, particles
+_AROUND_NAMES = re.compile(
+    r"支出|费用|经费|资金|费|项目|方面|部分|的|类|款|项|总额|金额|合计|总计|预算|决算|数|采购|经济分类|功能分类|分类|"
+    r"安排|用于|之中|中|里|内|是多少|为多少|有多少|多少|共计|一共|总共"
 )
 _GENERIC = {"合计", "总计", "小计", "支出", "收入", "其他", "项目", "服务", "工程", "货物"}
 
@@ -111,11 +112,14 @@ def _all_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tup
 
 
 def names_an_item(text: str) -> bool:
-    """The text is a schema line's or narrative item's name, give or take generic words (财政拨款支出中, 公务接待费用);
-    "突发公共卫生事件应急处理" only contains the 公共卫生 line's name."""
+    """The text is schema names and the words around them (财政拨款基本支出中的差旅费, 公务接待费用): at most two
+    characters are left once they are taken out. "突发公共卫生事件应急处理" only contains the 公共卫生 line's name."""
     key = label_key(text)
-    name = next((name for name, _ in _chinese_index() if name in key), None)
-    return name is not None and bool(GENERIC_REST.fullmatch(key.replace(name, "", 1)))
+    rest = key
+    for name, _ in _chinese_index():  # longest first
+        if name in rest:
+            rest = rest.replace(name, " ")
+    return rest != key and len(_AROUND_NAMES.sub("", rest.replace(" ", ""))) <= 2
 
 
 def item_kind(item_id: str) -> str:
