@@ -40,7 +40,7 @@ _MEASURES_EN: list[tuple[str, str | None]] = [
     (r"\badjusted budget\b", "调整预算数"),
     (r"\b(budget(ed)?|planned|allocated|appropriated for)\b", "预算数"),
     (r"\b(executed|execution)\b", "执行数"),
-    (r"\b(spent|spend|spending|actual|final accounts?|expenditure|expenses?|cost|paid|went to)\b", "决算数"),
+    (r"\b(spent|spend|actual|final accounts?|paid|went to)\b", "决算数"),  # "basic expenditure" names a line
 ]
 _MEASURES_ZH: list[tuple[str, str | None]] = [
     (r"未完成|未实现|未支出|结余|剩余", None),

@@ -59,7 +59,7 @@ def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Hit])
         schema = load_schema()
         names = [label_key(n) for i in target.items for n in _item_names(schema, i) if len(label_key(n)) >= 3]
         found = _by_words(library, q, doc_ids, passages) if has_item(q) else []
-        return [c for c in found if any(n in label_key(c.fact.label) for n in names)]
+        return [c for c in found if any(n in label_key(_own_words(c.fact)) for n in names)]
     return _by_words(library, q, doc_ids, passages) if has_item(q) else []
 
 
@@ -91,6 +91,12 @@ def _asks_more(q: Question, target: Target, library: Library, doc_ids: list[str]
         if not any(t in label for t in terms for label in labels):
             return True  # a word the item's names and the report's labels of it do not have
     return False
+
+
+def _own_words(fact: Fact) -> str:
+    """Where a figure names its item: a table cell in its row's labels (the 行政运行 row's 人员经费 column is that
+    row's part, not the 人员经费 total), a narrative amount in its heading path and sentence."""
+    return fact.subject if fact.source == "table" else fact.label
 
 
 def _names_report(term: str, doc: Document) -> bool:

@@ -127,3 +127,13 @@ def test_a_name_inside_a_longer_one_is_not_the_item_asked(putuo: Library) -> Non
     """ "突发公共卫生事件应急处理" only contains the 公共卫生 line's name: that line's total is not its answer."""
     record, _ = ask(putuo, "2024年突发公共卫生事件应急处理支出是多少？", "h", PUTUO_FINAL)
     assert record.status == "not_found"
+
+
+def test_basic_expenditure_names_a_line_not_a_measure(putuo: Library) -> None:
+    """ "basic expenditure" is the 基本支出 line, not a word for actuals: a budget answers its budget figure, and
+    the personnel part of it is the 合计 row's 人员经费 column, never a detail row's."""
+    question = "How much of the 2026 fiscal-appropriation basic expenditure is personnel expenses (人员经费)?"
+    assert parse_question(question).measure is None
+    record, _ = ask(putuo, question, "b", PUTUO_BUDGET)
+    assert (record.status, record.answer.value) == ("answered", "23563342.00")
+    assert record.citations[0].quote.startswith("合计")
