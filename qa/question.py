@@ -10,6 +10,7 @@ asked and change only what the follow-up says.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -154,16 +155,23 @@ def detect_lang(text: str) -> Lang:
     return "zh" if first and _CJK.match(first.group()) else "en"
 
 
+@cache
+def phrase_pattern(phrase: str, tail: str = "", edge: str = "a-z") -> re.Pattern[str]:
+    """An English phrase as whole words (`tail` may follow it: a plural s, a possessive), compiled once: the
+    glossary, the schema's English names and the bodies' are more patterns than `re` keeps compiled."""
+    return re.compile(rf"(?<![{edge}]){re.escape(phrase)}{tail}(?![{edge}])", re.I)
+
+
 def glossary_terms(text: str) -> list[list[str]]:
     """For every English glossary phrase in the text (longest first), its Chinese alternatives."""
     glossary = load_glossary()
     lowered = f" {text.lower()} "
     out: list[list[str]] = []
     for phrase in sorted(glossary, key=len, reverse=True):
-        pattern = rf"(?<![a-z]){re.escape(phrase)}s?(?![a-z])"
-        if re.search(pattern, lowered):
+        pattern = phrase_pattern(phrase, "s?")
+        if pattern.search(lowered):
             out.append(list(glossary[phrase]))
-            lowered = re.sub(pattern, " ", lowered)
+            lowered = pattern.sub(" ", lowered)
     return out
 
 

@@ -22,7 +22,7 @@ from corpus.identity import body_parts, report_key, short_forms
 from corpus.model import ReportIdentity
 from corpus.schema import BodyName, load_bodies
 from qa.library import Library
-from qa.question import Question
+from qa.question import Question, phrase_pattern
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPACE = re.compile(r"\s+")
@@ -252,7 +252,7 @@ def _unknown_body(text: str, flat: str) -> str:
 
 
 def _says(lowered: str, phrase: str) -> bool:
-    return re.search(rf"(?<![a-z]){re.escape(phrase)}(?![a-z])", lowered) is not None
+    return phrase_pattern(phrase).search(lowered) is not None
 
 
 @cache
@@ -324,7 +324,7 @@ def without_bodies(text: str, catalogue: list[Report]) -> str:
         return text
     phrases = {e for b in load_bodies() for e in b.english} | {"general office", "people's government"}
     for phrase in sorted(phrases, key=len, reverse=True):
-        text = re.sub(rf"(?<![a-z]){re.escape(phrase)}(?:['’]s)?(?![a-z])", " ", text, flags=re.I)
+        text = phrase_pattern(phrase, "(?:['’]s)?").sub(" ", text)
     for pattern in _LEVEL_EN.values():
         text = re.sub(pattern, " ", text, flags=re.I)
     return re.sub(r"\s+", " ", text)

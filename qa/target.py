@@ -18,7 +18,7 @@ from functools import cache
 from pydantic import BaseModel, Field
 
 from corpus.schema import Schema, label_key, load_bodies, load_schema
-from qa.question import Question, glossary_terms
+from qa.question import Question, glossary_terms, phrase_pattern
 
 # fund scope words a question can add to an item ("财政拨款安排的公务接待费"), as ids of corpus/schema SCOPES
 _SCOPE_ZH = (("一般公共预算", "gp"), ("政府性基金", "gf"), ("国有资本经营", "soc"), ("财政拨款", "fiscal"))
@@ -186,10 +186,10 @@ def _english_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list
     lowered = f" {_without_bodies(text)} "
     found = []
     for name, ids in _english_index():
-        pattern = rf"(?<![a-z-]){re.escape(name)}s?(?![a-z-])"
-        if fitting(ids) and re.search(pattern, lowered):
+        pattern = phrase_pattern(name, "s?", "a-z-")
+        if fitting(ids) and pattern.search(lowered):
             found.append((name, fitting(ids)))
-            lowered = re.sub(pattern, " ", lowered)
+            lowered = pattern.sub(" ", lowered)
     return found
 
 
@@ -211,7 +211,7 @@ def _without_bodies(text: str) -> str:
     """The English text, normalised, without the publishing bodies' names and the years."""
     lowered = f" {_english_key(text)} "
     for phrase in _body_phrases():
-        lowered = re.sub(rf"(?<![a-z-]){re.escape(phrase)}(?:['’]s)?(?![a-z-])", " ", lowered)
+        lowered = phrase_pattern(phrase, "(?:['’]s)?", "a-z-").sub(" ", lowered)
     lowered = re.sub(r"\b(?:fy)?20\d{2}(?:['’]s)?\b", " ", lowered)
     return re.sub(r"\s+", " ", lowered).strip()
 
