@@ -365,10 +365,11 @@ def alternatives(ranked: list[Candidate], best: Candidate, limit: int = 3) -> li
 
 
 def as_printed(fact: Fact) -> Decimal:
-    """The number exactly as printed, without separators: "减少8.41万元" is 8.41, not −8.41."""
+    """The number exactly as printed, without separators: "减少8.41万元" is 8.41, not −8.41; but "130万户" is
+    1300000 户, the count the fact holds, never 130 户."""
     printed = next((m for m in _PRINTED_NUMBER.findall(normalize(fact.printed))), None)
     value = parse_decimal(printed) if printed else None
-    return fact.value if value is None else value
+    return fact.value if value is None or abs(value) != abs(fact.value) else value
 
 
 def _item_groups(q: Question, doc: Document) -> list[list[str]] | None:

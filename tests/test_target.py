@@ -137,3 +137,12 @@ def test_basic_expenditure_names_a_line_not_a_measure(putuo: Library) -> None:
     record, _ = ask(putuo, question, "b", PUTUO_BUDGET)
     assert (record.status, record.answer.value) == ("answered", "23563342.00")
     assert record.citations[0].quote.startswith("合计")
+
+
+def test_a_count_printed_with_wan_is_answered_in_full(tmp_path) -> None:
+    """ "≥130 万户" is 1,300,000 households: the answer never drops the 万."""
+    path = tmp_path / "census.txt"
+    path.write_text("某某统计局2026年度部门预算\n清查摸底数量目标为≥130 万户。\n", encoding="utf-8")
+    library = Library.from_documents([load_document(path)])
+    record, _ = ask(library, "清查摸底数量是多少户？", "c", "census.txt")
+    assert (record.status, record.answer.value, record.answer.unit) == ("answered", "1300000", "户")
