@@ -18,6 +18,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -144,7 +145,8 @@ def _build(
         _forget(store, path, report)
     _drop_deleted(store, found.folders, found.files, report)
     files = set(found.files)
-    todo = [f for f in found.files if _needs_parse(store, f, report, files)]
+    known = {row["path"]: row for row in store.db.execute("SELECT path, mtime, size, parser FROM documents")}
+    todo = [f for f in found.files if _needs_parse(store, f, known.get(f), report, files)]
     done = 0
     published = time.monotonic()
 
@@ -200,15 +202,16 @@ def _drop_deleted(store: Store, roots: list[str], files: list[str], report: Buil
             report.removed.append(row["path"])
 
 
-def _needs_parse(store: Store, path: str, report: BuildReport, files: set[str]) -> bool:
-    """False for a file the index already has, parsed by this reader: same mtime and size, or else
-    the same content (then the file was touched, moved, or its folder copied with the index in it).
-    Two files of this run with one content are indexed once; the second is reported."""
+def _needs_parse(
+    store: Store, path: str, row: sqlite3.Row | None, report: BuildReport, files: set[str]
+) -> bool:  # fmt: skip
+    """False for a file the index already has (`row`, its document row read with all the others at once), parsed
+    by this reader: same mtime and size, or else the same content (then the file was touched, moved, or its folder
+    copied with the index in it). Two files of this run with one content are indexed once; the second is reported."""
     try:
         stat = os.stat(path)
     except OSError:
         return True  # a broken link: the reader names the problem
-    row = store.db.execute("SELECT id, mtime, size, parser FROM documents WHERE path = ?", (path,)).fetchone()
     if row is not None and row["parser"] != PARSER_VERSION:
         return True  # the reader changed since: parse again
     if row is not None and row["mtime"] == stat.st_mtime and row["size"] == stat.st_size:
