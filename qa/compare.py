@@ -139,7 +139,8 @@ def parse_comparison(text: str, catalogue: list[Report]) -> Comparison | None:
     )  # fmt: skip
     if want.bodies and _SCOPES.search(text) and not trend:
         return Comparison(mode="scopes", years=(years[-1], years[-1]) if years else None, **{**common, "scope": None})
-    if (trend and len(years) != 1) or (len(years) >= 2 and want.bodies and not rank_):
+    stated_change = parse_question(text).measure in ("增减额", "增减率")  # "cut … compared with 2025": one figure
+    if (trend and len(years) != 1) or (len(years) >= 2 and want.bodies and not rank_ and not stated_change):
         span = (years[0], years[-1]) if len(years) >= 2 else None
         return Comparison(mode="trend", years=span, **common)
     if rank_ or (order and not want.bodies):

@@ -36,6 +36,9 @@ def test_recognises_comparison_and_trend_questions(library: Library) -> None:
 
     assert parse("Which Putuo department spent the most on official receptions in 2024?").mode == "rank"
     assert parse("哪个部门公务接待费最多？").mode == "rank"
+    # a change the report states against a base year is one figure, not a trend over two reports
+    assert parse("How much did 上海市普陀区财政局 cut its receptions budget for 2024 compared with 2023?") is None
+    assert parse("上海市普陀区财政局2024年公务接待费比2023年减少了多少？") is None
     assert parse("列出各部门2025年公务用车运行费预算").mode == "rank"
     trend = parse("How did 上海市普陀区财政局's receptions budget change from 2017 to 2019?")
     assert (trend.mode, trend.years, trend.bodies, trend.kind) == (
