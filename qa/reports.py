@@ -27,6 +27,11 @@ from qa.question import Question, phrase_pattern
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+_REPORT_YEAR = re.compile(
+    r"(?<!\d)(20\d{2})(?=\s*年度?\s*(?:部门|单位)?\s*(?:预算|决算))"
+    r"|(?<!\d)(?<=its |the )(20\d{2})(?=\s+(?:department(?:al)?\s+|unit\s+)?(?:budget|final accounts)\b)",
+    re.I,
+)
 # what a question says about the report's kind; item names that contain 预算 (一般公共预算, 预算单位) do not count
 _NOT_KIND = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算|社会保险基金预算|预算单位|预算主管|预算内")
 _BUDGET_EN = re.compile(r"\bbudget(s|ed|ary)?\b|\bplanned\b|\ballocat(ed|ion)\b", re.I)
@@ -126,7 +131,9 @@ def resolve(library: Library, text: str, question: Question) -> Resolution:
     """The report(s) a question without a file is asked of."""
     catalogue = reports(library)
     want = asked(text, catalogue, question)
-    want.years = [question.year] if question.year else []  # the year asked, not a base year ("compared with 2023")
+    # the year asked, not a base year ("compared with 2023"); of several, the one naming the report ("as of July 2025,
+    # according to its 2026 budget")
+    want.years = [question.year] if question.year else sorted({int(y) for y in _REPORT_YEAR.findall(text) if y})
     held = [r for r in catalogue if not r.identity.template or r.identity.body in want.bodies]
     if want.unknown and not want.bodies:
         return Resolution(asked=want, missing=_not_held(want.unknown, catalogue, question.lang))

@@ -127,3 +127,11 @@ def test_a_follow_up_with_an_item_that_maps_to_nothing_is_not_merged(library: Li
     assert record.status == "not_found" and q2.terms == [] and not q2.follow_up
     and_dragons = parse_question("and the dragons?", q1)
     assert and_dragons.follow_up and and_dragons.terms == [] and and_dragons.year == 2026
+
+
+def test_the_year_naming_the_report_chooses_it_among_several(library: Library) -> None:
+    """"as of 2025, according to its 2026 budget": the report is the 2026 budget, the other year dates the count."""
+    question = "How many vehicles did 上海市普陀区司法局 have as of 2025, according to its 2026 budget?"
+    resolution = resolve(library, question, parse_question(question))
+    assert resolution.asked.years == [2026]
+    assert [r.identity.year for r in resolution.reports] == [2026]
