@@ -53,6 +53,7 @@ _CODE = re.compile(r"^(?:\d{3}|\d{3} ?\d{2}|\d{3} ?\d{2} ?\d{2}|\d{5}|\d{7})$")
 _UNIT_CAPTION = re.compile(r"单位\s*[:：]\s*(百万元|千元|万元|亿元|百元|元|万\s*元)")
 _UNIT_PAREN = re.compile(r"[（(]\s*(百万元|千元|万元|亿元|百元|元|百)\s*[)）]")
 
+_LETTER_SPACED = re.compile(r"\d [\d.](?: [\d.])* ?$")  # digits one space apart, right before a number
 _money = "|".join(sorted(MONEY_UNITS, key=len, reverse=True))
 _counts = "|".join(re.escape(w) for w in sorted(COUNT_WORDS, key=len, reverse=True))
 # A number in running text, with its unit. Units are required: a bare number is a
@@ -164,6 +165,8 @@ def find_amounts(text: str) -> list[tuple[int, int, Amount]]:
         s = text
     out = []
     for m in _TEXT_AMOUNT.finditer(s):
+        if len(m.group("num")) == 1 and _LETTER_SPACED.search(s, 0, m.start("num")):
+            continue  # "1 8 1 . 2 9万元": a letter-spaced number whose last digit alone would read as 9万元
         start = m.start("neg") if m.group("neg") else m.start("num")
         if m.group("cmp"):
             start = m.start("cmp")

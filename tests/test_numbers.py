@@ -95,3 +95,9 @@ def test_find_amounts(text, printed, value, unit, yuan, kind, approx) -> None:
 
 def test_years_and_item_numbers_are_not_amounts() -> None:
     assert find_amounts("2019年12月底，（1）第3部分，21011行政事业单位") == []
+
+
+def test_a_letter_spaced_number_is_not_read_by_its_last_digit() -> None:
+    """Some text layers space every character ("1 8 1 . 2 9万元"): its last digit alone is not 9万元."""
+    assert [a.printed for _, _, a in find_amounts("支出 1 8 1 . 2 9万元，占83.31%")] == ["83.31%"]
+    assert [a.printed for _, _, a in find_amounts("共 3 人，经费 12.5万元")] == ["3 人", "12.5万元"]
