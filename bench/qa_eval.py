@@ -117,6 +117,12 @@ def dec(text: str | None) -> Decimal | None:
         return None
 
 
+def count_unit(unit: str | None) -> str:
+    """A count's unit as the same word: 8名 and 8人 both count people, 台(套) is 台（套）."""
+    plain = unicodedata.normalize("NFKC", unit or "")
+    return {"名": "人", "位": "人"}.get(plain, plain)
+
+
 def half_unit(value: str | None, unit: str | None) -> Decimal:
     """Half a unit of the last printed digit, in yuan: "9.98" 万元 → 50."""
     if value is None or unit not in MONEY_UNITS:
@@ -186,7 +192,9 @@ def score(gold: dict, got: Got) -> Score:
     else:
         want_value = dec(gold.get("value", gold.get("number")))
         value_ok = (
-            want_value is not None and dec(got.value) == want_value and (got.unit or "") == (gold.get("unit") or "")
+            want_value is not None
+            and dec(got.value) == want_value
+            and count_unit(got.unit) == count_unit(gold.get("unit"))
         )
     cited = quote_prints(got.quotes, got.value)
     return Score(value_ok and cited, approx and value_ok and cited, value_ok)
