@@ -54,6 +54,7 @@ _AROUND_NAMES = re.compile(
     r"支出|费用|经费|资金|费|项目|方面|部分|的|类|款|项|总额|金额|合计|总计|预算|决算|数|采购|经济分类|功能分类|分类|"
     r"安排|用于|之中|中|里|内|是多少|为多少|有多少|多少|共计|一共|总共"
 )
+_GLOSS = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]")
 _GENERIC = {"合计", "总计", "小计", "支出", "收入", "其他", "项目", "服务", "工程", "货物"}
 
 
@@ -77,7 +78,7 @@ def resolve(question: Question) -> Target:
     text = _EXCLUDED.sub(" ", question.text)  # "（不含上年结转和结余）", "leaving out meetings": not asked
     names = _chinese_names(text, fitting)  # Chinese words in an English question are the most exact
     if question.lang == "en":
-        names += _english_names(text, fitting)
+        names = _glosses(text, fitting) + names + _english_names(text, fitting)
     if question.lang == "en" or not names:  # the glossary's Chinese for English words; a follow-up's inherited item
         own = glossary_terms(_without_bodies(text)) if question.lang == "en" else []  # a body is no 自然资源 line
         inherited = question.lang != "en" or (question.follow_up and not own)  # "and in 2018?" keeps its item
@@ -226,9 +227,19 @@ def _english_key(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
+def _glosses(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tuple[str, list[str]]]:
+    """A Chinese gloss in brackets in an English question ("for works (工程)") is exactly the item, however short."""
+    found = []
+    for gloss in _GLOSS.findall(text):
+        ids = fitting(_all_chinese_names().get(label_key(gloss), []))
+        if ids and label_key(gloss) in _GENERIC:
+            found.append((gloss, ids))
+    return found
+
+
 @cache
-def _chinese_index() -> list[tuple[str, list[str]]]:
-    """Every Chinese line and narrative-item name (normalised) with the ids it names, longest first."""
+def _all_chinese_names() -> dict[str, list[str]]:
+    """Every Chinese line and narrative-item name (normalised) with the ids it names."""
     schema = load_schema()
     index: dict[str, list[str]] = {}
     for line in schema.lines.values():
@@ -237,6 +248,14 @@ def _chinese_index() -> list[tuple[str, list[str]]]:
     for item in schema.narrative.values():
         for name in (item.name, *item.aliases):
             _add(index, label_key(name), item.id)
+    return index
+
+
+@cache
+def _chinese_index() -> list[tuple[str, list[str]]]:
+    """The Chinese names a question is searched for, longest first: none shorter than three characters and no
+    generic word (工程, 服务 …), which name an item only as a gloss."""
+    index = _all_chinese_names()
     keys = [k for k in index if len(k) >= _MIN_NAME and k not in _GENERIC]
     return sorted(((k, index[k]) for k in keys), key=lambda kv: -len(kv[0]))
 

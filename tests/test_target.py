@@ -146,3 +146,11 @@ def test_a_count_printed_with_wan_is_answered_in_full(tmp_path) -> None:
     library = Library.from_documents([load_document(path)])
     record, _ = ask(library, "清查摸底数量是多少户？", "c", "census.txt")
     assert (record.status, record.answer.value, record.answer.unit) == ("answered", "1300000", "户")
+
+
+def test_a_chinese_gloss_names_the_item_however_short() -> None:
+    """ "for works (工程)": the bracketed 工程 is the procurement part, though 工程 alone names nothing in a
+    question; and "legislative work" is no "works"."""
+    question = "How much of the bureau's 2017 government procurement budget is for works (工程)?"
+    assert resolve(parse_question(question)).items == ["procurement_works"]
+    assert "procurement_works" not in resolve(parse_question("How much was budgeted for legislative work?")).items
