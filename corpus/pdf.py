@@ -218,6 +218,9 @@ class _Reader:
         if first and not title and self.last_table is not None and (not header or self._repeats(header)):
             self._continue(body, grid, page)
             return None
+        if first and self._reprinted(title, header, body, page):  # title, head and 合计 row again: one table
+            self._continue(body[1:], grid, page)
+            return None
         table = Table(id=table_id, title=title, unit=unit, pages=[page], caption=" ".join(caption))
         table.header_rows = _renumber(header, 0, page)
         table.body_rows = _renumber(body, len(header), page)
@@ -229,6 +232,15 @@ class _Reader:
         assert self.last_table is not None
         old = [[c.text for c in r] for r in self.last_table.header_rows]
         return old == [[c.text for c in r] for r in header]
+
+    def _reprinted(self, title: str, header: list[list[RawCell]], body: list[list[RawCell]], page: int) -> bool:
+        """The previous page's table printed on with its title, header and first row (合计) again. Another unit's
+        table of the same statement (a 汇总 report prints one per unit) has another 合计, so it stays apart."""
+        last = self.last_table
+        if last is None or not title or title != last.title or page - 1 not in last.pages or not body:
+            return False
+        first_row = [c.text for c in last.body_rows[0]] if last.body_rows else None
+        return bool(header) and self._repeats(header) and [c.text for c in body[0]] == first_row
 
     def _continue(self, body: list[list[RawCell]], grid: Grid, page: int) -> None:
         """Append a continuation page's rows, re-mapping columns by x when the count differs."""

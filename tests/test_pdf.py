@@ -218,3 +218,21 @@ def test_scanned_pdf_is_a_clear_error(tmp_path):
     Image.new("RGB", (200, 300), "white").save(path, "PDF")
     with pytest.raises(DqaError, match="no page has a text layer"):
         read_document(path)
+
+
+def test_a_table_reprinted_with_title_header_and_total_on_the_next_page_is_one_table(tmp_path: Path) -> None:
+    """Some reports print every page of a long statement with its title, header and 合计 row again (佛山's
+    收入决算表): one table, the repeated first row once. A sample page printed twice stands in for such a report."""
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(SAMPLES / "shpt_sfj_2026_budget.pdf")
+    reprint = pdfium.PdfDocument.new()
+    reprint.import_pages(source, [11, 11])
+    reprint.save(tmp_path / "reprint.pdf")
+    once = read_document(SAMPLES / "shpt_sfj_2026_budget.pdf").pages[11].tables[0]
+    (table,) = [t for page in read_document(tmp_path / "reprint.pdf").pages for t in page.tables]
+    assert table.pages == [1, 2]
+    texts = [[c.text for c in row] for row in table.body_rows]
+    assert texts.count([c.text for c in once.body_rows[0]]) == 1  # the repeated first row once
+    on_the_page = sum(1 for row in once.body_rows if row[0].page == 12)
+    assert len(table.body_rows) == 2 * on_the_page - 1
