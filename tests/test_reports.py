@@ -130,7 +130,7 @@ def test_a_follow_up_with_an_item_that_maps_to_nothing_is_not_merged(library: Li
 
 
 def test_the_year_naming_the_report_chooses_it_among_several(library: Library) -> None:
-    """"as of 2025, according to its 2026 budget": the report is the 2026 budget, the other year dates the count."""
+    """ "as of 2025, according to its 2026 budget": the report is the 2026 budget, the other year dates the count."""
     question = "How many vehicles did 上海市普陀区司法局 have as of 2025, according to its 2026 budget?"
     resolution = resolve(library, question, parse_question(question))
     assert resolution.asked.years == [2026]
