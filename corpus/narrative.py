@@ -151,7 +151,7 @@ class _NarrativeClassifier:
                     if self._fund_total(
                         item_id
                     ):  # "“三公”经费|财政拨款支出|55.82万元": the item is 三公, 财政拨款 its scope
-                        before, _ = self.item(window[: len(window) - len(text) + end - length], kind)
+                        before, _ = self.item(text[: end - length], kind)  # text: the normalised window
                         if before is not None and not self._fund_total(before):
                             return before, scope_in(text)
                     return item_id, scope_in(text)

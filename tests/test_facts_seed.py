@@ -235,3 +235,12 @@ def test_a_row_numbering_the_columns_and_measure_rows(tmp_path) -> None:
     assert [(f.printed, f.measure) for f in facts] == [
         ("12.00", "预算数"), ("3.00", "预算数"), ("10.50", "决算数"), ("2.75", "决算数"),
     ]  # fmt: skip
+
+
+def test_an_item_named_before_a_fund_word_is_that_items_figure(tmp_path) -> None:
+    """ "2026 年本部门委托业务费财政拨款预算总额 236.75 万元" (a text layer with spaces): 委托业务费's figure in the
+    财政拨款 scope, not the 财政拨款 total (which the audit then accused of differing from the statements)."""
+    path = tmp_path / "budget.txt"
+    path.write_text("某某局2026年部门预算\n2026 年本部门委托业务费财政拨款预算总额 236.75 万元。\n", encoding="utf-8")
+    (fact,) = [f for f in document_facts(read_document(path)) if f.printed.startswith("236.75")]
+    assert (fact.line, fact.scope) == ("e30227", "fiscal")
