@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
-import re
 import shutil
 import sqlite3
 import statistics
@@ -39,46 +38,28 @@ from corpus.facts import document_facts  # noqa: E402
 from corpus.reader import read_document  # noqa: E402
 from index.chunks import document_chunks  # noqa: E402
 from index.glossary import expand_query  # noqa: E402
+from index.lexical import STOP_WORDS, TOKEN, tokenize  # noqa: E402
 
 K1, B = 1.2, 0.75
 LIMIT = 50
-_TOKEN = re.compile(r"(?P<num>\d+(?:[.,]\d+)*)|(?P<word>[a-zA-Z]+)|(?P<cjk>[\u3400-\u9fff]+)")
-_STOP = frozenset(
-    "的 了 和 与 及 是 在 为 其中 等 中 对 年 元 万元 多少 什么 如何".split()
-    + "the of a an and in on to for was is what how much".split()
-)
 
 
 def jieba_tokens(text: str) -> list[str]:
-    """Today's tokens: jieba search-mode words, lower-case English, whole numbers; stop words dropped."""
+    """The product's tokens with jieba search-mode words for CJK runs instead of character bigrams."""
     import jieba
 
     out: list[str] = []
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         if m.group("num"):
             out.append(m.group("num").replace(",", ""))
         elif m.group("word"):
             out.append(m.group("word").lower())
         else:
             out.extend(jieba.cut_for_search(m.group("cjk")))
-    return [t for t in out if t not in _STOP]
+    return [t for t in out if t not in STOP_WORDS]
 
 
-def bigram_tokens(text: str) -> list[str]:
-    """CJK runs as overlapping character bigrams (a lone character as itself); numbers and words as today."""
-    out: list[str] = []
-    for m in _TOKEN.finditer(text):
-        if m.group("num"):
-            out.append(m.group("num").replace(",", ""))
-        elif m.group("word"):
-            out.append(m.group("word").lower())
-        else:
-            run = m.group("cjk")
-            out.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
-    return [t for t in out if t not in _STOP]
-
-
-TOKENIZERS: dict[str, Callable[[str], list[str]]] = {"jieba": jieba_tokens, "bigram": bigram_tokens}
+TOKENIZERS: dict[str, Callable[[str], list[str]]] = {"jieba": jieba_tokens, "bigram": tokenize}  # bigram: ours
 
 
 class Postings:

@@ -20,7 +20,6 @@ _MEASURE_HEADER = re.compile(
 )
 
 
-_MEASURE_LABEL = re.compile(r"(?:20\d{2}年)?(?:年初|全年|调整)?(?:预算|决算|执行)数?")
 _AMOUNT_HEADER = ("预算", "决算", "执行", "金额", "合计", "小计", "支出", "收入", "拨款", "经费")
 _CODE_HEADER = ("编码", "代码", "编号", "科目", "序号", "行次", "栏次")
 
@@ -61,7 +60,7 @@ def _cell_measure(header: list[str], labels: list[str], kind: str) -> str:
     named = header_measure(header, "")
     if named:
         return named
-    rows = [label for label in labels if _MEASURE_LABEL.fullmatch(label)]
+    rows = [label for label in labels if _MEASURE_HEADER.fullmatch(label)]
     return header_measure(rows, kind)
 
 

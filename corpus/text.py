@@ -167,4 +167,4 @@ def _header_count(rows: list[list[Cell]]) -> int:
     n = 0
     while n < len(rows) - 1 and len(rows[n]) == width and _is_heading_row(rows[n]):
         n += 1
-    return n if any(any(is_amount(c.text) for c in r) for r in rows[n : n + 1]) else 0
+    return n if rows and any(is_amount(c.text) for c in rows[n]) else 0

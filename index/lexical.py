@@ -24,8 +24,9 @@ from pathlib import Path
 
 TEXT_DIR = "text"
 WRITER_HEAP = 64_000_000  # bytes tantivy buffers before it writes a segment by itself
-_TOKEN = re.compile(r"(?P<num>\d+(?:[.,]\d+)*)|(?P<word>[a-zA-Z]+)|(?P<cjk>[\u3400-\u9fff]+)")
-_STOP = frozenset(
+# what a search token is, and the words never indexed (shared with bench/lexical_engines.py)
+TOKEN = re.compile(r"(?P<num>\d+(?:[.,]\d+)*)|(?P<word>[a-zA-Z]+)|(?P<cjk>[\u3400-\u9fff]+)")
+STOP_WORDS = frozenset(
     "的 了 和 与 及 是 在 为 其中 等 中 对 年 元 万元 多少 什么 如何".split()
     + "the of a an and in on to for was is what how much".split()
 )
@@ -34,7 +35,7 @@ _STOP = frozenset(
 def tokenize(text: str) -> list[str]:
     """Search tokens of a text, in order, stop words dropped."""
     out: list[str] = []
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         if m.group("num"):
             out.append(m.group("num").replace(",", ""))
         elif m.group("word"):
@@ -42,7 +43,7 @@ def tokenize(text: str) -> list[str]:
         else:
             run = m.group("cjk")
             out.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
-    return [t for t in out if t not in _STOP]
+    return [t for t in out if t not in STOP_WORDS]
 
 
 def terms(text: str) -> str:
