@@ -38,7 +38,7 @@ from corpus.facts import document_facts  # noqa: E402
 from corpus.reader import read_document  # noqa: E402
 from index.chunks import document_chunks  # noqa: E402
 from index.glossary import expand_query  # noqa: E402
-from index.lexical import STOP_WORDS, TOKEN, tokenize  # noqa: E402
+from index.lexical import tokenize  # noqa: E402
 
 K1, B = 1.2, 0.75
 LIMIT = 50
@@ -48,15 +48,7 @@ def jieba_tokens(text: str) -> list[str]:
     """The product's tokens with jieba search-mode words for CJK runs instead of character bigrams."""
     import jieba
 
-    out: list[str] = []
-    for m in TOKEN.finditer(text):
-        if m.group("num"):
-            out.append(m.group("num").replace(",", ""))
-        elif m.group("word"):
-            out.append(m.group("word").lower())
-        else:
-            out.extend(jieba.cut_for_search(m.group("cjk")))
-    return [t for t in out if t not in STOP_WORDS]
+    return tokenize(text, jieba.cut_for_search)
 
 
 TOKENIZERS: dict[str, Callable[[str], list[str]]] = {"jieba": jieba_tokens, "bigram": tokenize}  # bigram: ours

@@ -19,31 +19,33 @@ harmless: chunk ids are never reused and search drops ids that are not in SQLite
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 TEXT_DIR = "text"
 WRITER_HEAP = 64_000_000  # bytes tantivy buffers before it writes a segment by itself
-# what a search token is, and the words never indexed (shared with bench/lexical_engines.py)
-TOKEN = re.compile(r"(?P<num>\d+(?:[.,]\d+)*)|(?P<word>[a-zA-Z]+)|(?P<cjk>[\u3400-\u9fff]+)")
-STOP_WORDS = frozenset(
+_TOKEN = re.compile(r"(?P<num>\d+(?:[.,]\d+)*)|(?P<word>[a-zA-Z]+)|(?P<cjk>[\u3400-\u9fff]+)")
+_STOP = frozenset(
     "的 了 和 与 及 是 在 为 其中 等 中 对 年 元 万元 多少 什么 如何".split()
     + "the of a an and in on to for was is what how much".split()
 )
 
 
-def tokenize(text: str) -> list[str]:
-    """Search tokens of a text, in order, stop words dropped."""
+def tokenize(text: str, cjk: Callable[[str], Iterable[str]] | None = None) -> list[str]:
+    """Search tokens of a text, in order, stop words dropped. A CJK run becomes character bigrams (a lone character
+    itself), or the words `cjk` cuts it into (bench/lexical_engines.py measures jieba's against them)."""
     out: list[str] = []
-    for m in TOKEN.finditer(text):
+    for m in _TOKEN.finditer(text):
         if m.group("num"):
             out.append(m.group("num").replace(",", ""))
         elif m.group("word"):
             out.append(m.group("word").lower())
+        elif cjk is not None:
+            out.extend(cjk(m.group("cjk")))
         else:
             run = m.group("cjk")
             out.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
-    return [t for t in out if t not in STOP_WORDS]
+    return [t for t in out if t not in _STOP]
 
 
 def terms(text: str) -> str:
