@@ -1,9 +1,8 @@
-"""What the narrative says about its own numbers, recomputed: stated changes and rates, shares and completion
-rates, the comparison words, and the base year a comparison is made against.
+"""What the narrative says about its own numbers, recomputed: stated changes and rates, the comparison words,
+and the base year a comparison is made against (shares and completion rates: audit/shares.py).
 
-"X，比Y减少Z，下降R%": X − Y = −Z and Z / Y = R (the base Y is the amount right after 比/较/与); "X，占…B的P%":
-X / B = P; "完成年初预算的P%": actual / budget = P. Each check works on one sentence and only when the figures it
-needs are all printed there; rounding to the printed precision is allowed.
+"X，比Y减少Z，下降R%": X − Y = −Z and Z / Y = R (the base Y is the amount right after 比/较/与). Each check works on
+one sentence and only when the figures it needs are all printed there; rounding to the printed precision is allowed.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ VERSUS = re.compile(r"^\s*(?:比|较|与|同比)")
 PARTS_MARKER = re.compile(r"其中[：:]?|包括[：:]?|主要用于|主要是|主要为|分别为|分别是|含")
 
 
-def _all_sentences(report: Report) -> Iterator[Sentence]:
+def all_sentences(report: Report) -> Iterator[Sentence]:
     """Narrative sentences with their facts, then sentences written inside table cells (绩效 tables:
     "…1170.23万元，比年初预算1061.15万元，增加39.58万元")."""
     yield from (s for s in report.sentences() if s[3])
@@ -41,7 +40,7 @@ def _all_sentences(report: Report) -> Iterator[Sentence]:
 def stated_changes(report: Report) -> list[Result]:
     """ "X，比Y减少Z，下降R%": the change and the rate follow from the two figures the sentence gives."""
     out: list[Result] = []
-    for _page, text, offset, inside in _all_sentences(report):
+    for _page, text, offset, inside in all_sentences(report):
         consumed: set[int] = set()
         for cur, base, change, rate in comparisons(report.doc, text, offset, inside):
             out.extend(_change(report.label(cur), cur, base, change, rate))
@@ -311,169 +310,6 @@ def _change_slip(name: str, cur: Fact, prev: Fact, change: Fact, expected: Decim
     )
 
 
-# -- shares and completion rates ------------------------------------------------------------------------------
-
-
-def stated_shares(report: Report) -> list[Result]:
-    """ "X，占…B的P%" and "其中：X，占P%" (of a total before 其中): X / B = P; "完成预算的P%": actual / budget."""
-    out: list[Result] = []
-    carried: list[Fact] = []  # the total of a list still open from the sentences before
-    page_of = -1
-    for page, text, offset, inside in _all_sentences(report):
-        carried = carried if page == page_of and offset else []
-        page_of = page
-        previous = offset
-        for share in (f for f in inside if f.kind == "percent"):
-            if share.measure in ("占比", "完成率"):
-                part, bases = _share_operands(text, offset, previous, inside, share)
-                if part is not None and not bases and carried and _bare_share(text, offset, part, share):
-                    bases = carried  # "本年支出预算合计18330.37万元，其中：⏎基本支出9312.9万元，占50.81%；"
-                if part is not None and bases:
-                    out.append(_share(part, bases, share))
-            previous = share.end or previous
-        carried = _open_list(text, offset, inside) or (carried if text.rstrip().endswith(("；", ";")) else [])
-    return _made_to_add_up(out)
-
-
-def _made_to_add_up(results: list[Result]) -> list[Result]:
-    """Shares of one total that add up to exactly 100% may each have been moved by a unit of their last digit to
-    get there (63.75 + 25.38 + 10.87 where the figures give 63.74, 25.38 and 10.88): such a share, within one and
-    a half units of the computed one, is an info."""
-    by_base: dict[int, list[Result]] = {}
-    for r in results:
-        if r.kind == "share":
-            by_base.setdefault(id(r.facts[2]), []).append(r)
-    out = []
-    for r in results:
-        siblings = by_base.get(id(r.facts[2]), []) if r.kind == "share" else []
-        stated = sum((abs(x.facts[0].value) for x in siblings), Decimal(0))
-        share, part, base = r.facts[:3]
-        if (
-            r.status == "broken"
-            and len(siblings) >= 2
-            and abs(stated - 100) <= half_unit(share.value)
-            and abs(abs(part.yuan) / abs(base.yuan) * 100 - abs(share.value)) <= 3 * half_unit(share.value)  # type: ignore[arg-type]
-        ):
-            r = r.model_copy(update={"severity": "info"})
-        out.append(r)
-    return out
-
-
-def _open_list(text: str, offset: int, inside: list[Fact]) -> list[Fact]:
-    """The total a sentence opens a list with at its end ("…本年支出预算合计18330.37万元，其中："): the reader
-    made a sentence, and a paragraph, of each line of the list that follows."""
-    m = re.search(r"(?:其中|包括)[：:]\s*$", text)
-    if m is None:
-        return []
-    return [
-        f for f in inside
-        if f.kind == "money" and f.yuan and f.measure in BASE_MEASURES and (f.end or 0) <= offset + m.start()
-        and not _in_share_clause(text, offset, f)
-    ][-1:]  # fmt: skip
-
-
-def _bare_share(text: str, offset: int, part: Fact, share: Fact) -> bool:
-    """ "基本支出9312.9万元，占50.81%": the share follows its part directly and names no base of its own."""
-    gap = text[(part.end or 0) - offset : (share.start or 0) - offset]
-    return bool(re.fullmatch(r"[，,]?\s*占\s*", gap))
-
-
-def _share_operands(
-    text: str, offset: int, previous: int, inside: list[Fact], share: Fact
-) -> tuple[Fact | None, list[Fact]]:
-    """(part, possible bases) of a printed share. The base is printed after the previous percentage: inside "占…的"
-    right before the share, else (for a completion rate) the one budget figure; else, after 其中, a total stated
-    before it (several when the sentence gives more than one: "收入490,808.40万元（本年收入390,140.45万元），其中…").
-    The part is the last level before the share that is no share's base ("X，占A的p1，占B的p2": X for both)."""
-    money = [
-        f
-        for f in inside
-        if f.kind == "money" and f.yuan and f.measure in BASE_MEASURES and (f.end or 0) <= (share.start or 0)
-    ]
-    segment = [f for f in money if (f.start or 0) >= previous]
-    if segment and _is_base(text, offset, segment[-1], share):
-        bases = [segment[-1]]
-    elif share.measure == "完成率":
-        bases = [f for f in segment if f.measure in ("预算数", "调整预算数")][:1]
-    else:
-        bases = []
-    part = next(
-        (
-            f
-            for f in reversed(money)
-            if f not in bases and not _in_share_clause(text, offset, f) and not VERSUS.match(_clause(text, offset, f))
-        ),
-        None,
-    )  # no share's base, and no comparison's ("比2018年1493.43万元")
-    if part is None:
-        return None, []
-    opened = [m.start() for m in PARTS_MARKER.finditer(text, 0, max(0, (part.start or 0) - offset))]
-    if not bases and opened and share.measure == "占比" and "占" in _clause(text, offset, share):
-        marker = opened[-1]  # "…9746.50万元，主要用于以下方面：社会保障和就业支出754.75万元，占7.74%"
-        bases = [f for f in money if (f.end or 0) <= offset + marker and not _in_share_clause(text, offset, f)]
-    return part, bases
-
-
-def _clause(text: str, offset: int, f: Fact) -> str:
-    return CLAUSE.split(text[: (f.start or 0) - offset])[-1]
-
-
-def _in_share_clause(text: str, offset: int, f: Fact) -> bool:
-    return "占" in _clause(text, offset, f)
-
-
-def _is_base(text: str, offset: int, amount: Fact, share: Fact) -> bool:
-    """The amount printed inside "占…的" right before the percentage."""
-    gap = text[(amount.end or 0) - offset : (share.start or 0) - offset]
-    return gap.strip() in ("的", "") and _in_share_clause(text, offset, amount)
-
-
-def _share(part: Fact, bases: list[Fact], share: Fact) -> Result:
-    kind = "completion rate" if share.measure == "完成率" else "share"
-    verdicts = []
-    for base in bases:
-        computed = abs(part.yuan) / abs(base.yuan) * 100  # type: ignore[arg-type]
-        rounding = tolerance(part) / abs(base.yuan) + abs(part.yuan) * tolerance(base) / (base.yuan * base.yuan)  # type: ignore[arg-type,operator]
-        holds, severity = percent_verdict(share.value, computed, rounding * 100)
-        verdicts.append((not holds, abs(computed - abs(share.value)), severity, computed, base))
-    broken, _, severity, computed, base = min(verdicts, key=lambda v: (v[0], v[1]))
-    facts = [share, part, base]
-    if not broken:
-        return result(
-            "stated_shares", "holds", f"{part.printed}占{base.printed}的{share.printed}",
-            f"{kind}: {computed:.2f}% computed from the stated figures; the report states {share.printed} "
-            f"(consistent)", facts, kind=kind,
-        )  # fmt: skip
-    if part.unit != base.unit and part.unit and base.unit and len(bases) == 1:
-        other = part.value * MONEY_UNITS[base.unit] / abs(base.yuan) * 100  # type: ignore[arg-type]
-        if percent_verdict(share.value, other, Decimal(0))[0]:
-            return result(
-                "stated_shares",
-                "broken",
-                f"{part.printed}按所占比例{share.printed}应为{part.value}{base.unit}（单位错误）",
-                f"{part.printed} should read {part.value}{base.unit} given its share of {share.printed} (wrong unit)",
-                facts,
-                kind="unit_slip",
-                severity="error",
-                expected=f"{part.value}{base.unit}",
-                found=part.printed,
-            )
-    if len(bases) > 1 and not all(v[0] and v[2] == "warning" for v in verdicts):
-        severity = "info"  # "收入490,808.40万元（本年收入390,140.45万元），其中…": a share of either may be meant
-    return result(
-        "stated_shares",
-        "broken",
-        f"{part.printed}占{base.printed}应为{computed:.2f}%，文中写作{share.printed}",
-        f"{kind}: {part.printed} of {base.printed} is {computed:.2f}%, the report says {share.printed}",
-        facts,
-        kind=kind,
-        severity=severity,
-        expected=f"{computed:.2f}%",
-        found=share.printed,
-        difference=f"{abs(share.value) - computed:.2f}%",
-    )
-
-
 # -- comparison words -----------------------------------------------------------------------------------------
 
 _VS_BUDGET = re.compile(
@@ -581,7 +417,7 @@ def _change_words(report: Report) -> list[Result]:
     comparison whose change `stated_changes` recomputes is judged there."""
     doc = report.doc
     out: list[Result] = []
-    for page, text, offset, inside in _all_sentences(report):
+    for page, text, offset, inside in all_sentences(report):
         judged = {id(base) for _, base, _, _ in comparisons(doc, text, offset, inside)}
         for i, base in enumerate(inside):
             piece = CLAUSE.split(text[: (base.start or 0) - offset])[-1]

@@ -289,6 +289,10 @@ def narrative_lines(report: Report) -> list[Result]:
         ]  # fmt: skip
         scope = f.scope or _scope_before(report, f) or line.scope
         scoped = [c for c in candidates if c.scope == scope] if scope else candidates
+        if scoped and not any(same_amount(c, f) for c in scoped):
+            # a statement of another scope that prints the figure: the sentence's scope is ours to misread (重庆:
+            # "一般公共预算拨款12,672.73万元" is 表一's income with the carry-over, not 表四's 12,572.73)
+            scoped = [c for c in candidates if same_amount(c, f)] or scoped
         if scoped:
             out.append(_against_tables(report, f, scoped, explicit=bool(scope) or bool(line.scope)))
     return out

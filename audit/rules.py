@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from audit import changes, formulas, narrative, statements, tables, template
+from audit import changes, formulas, narrative, shares, statements, tables, template
 from audit.finding import SEVERITY_RANK, Finding, Result
 from audit.report import Report
 from corpus.model import Document, Fact
@@ -47,7 +47,7 @@ RULES: tuple[Rule, ...] = (
     Rule("statements_present", "every mandated statement of the report's family is printed, under any of its titles"),
     Rule("empty_statement", "a statement without figures carries its “本表无数据” note"),
     Rule("title_years", "statement titles and headings name the report's own year"),
-    # the narrative (audit/narrative.py, audit/changes.py, audit/formulas.py, audit/template.py)
+    # the narrative (audit/narrative.py, audit/changes.py, audit/shares.py, audit/formulas.py, audit/template.py)
     Rule("narrative_lines", "a narrative figure equals its line as the statements print it (unit and rounding aware)"),
     Rule("restated", "an item stated twice in the narrative has one value (no unit slip, no swapped digits)"),
     Rule("procurement_sum", "政府采购 = 货物 + 工程 + 服务 as the narrative states them"),
@@ -73,7 +73,7 @@ _CHECKS: tuple[Check, ...] = (
     narrative.narrative_balance,
     narrative.parts_within_total,
     changes.stated_changes,
-    changes.stated_shares,
+    shares.stated_shares,
     changes.comparison_words,
     changes.base_years,
     formulas.printed_formulas,

@@ -262,6 +262,9 @@ def _said_zero(pages: list, table: Table) -> bool:
 
 _TITLE_YEAR = re.compile(r"(20\d{2})\s*年\s*度?\s*(?:部门|单位)?\s*(决算|预算)")
 _ANY_YEAR = re.compile(r"(20\d{2})\s*年()")
+# a name in brackets is not the title's year: "…1.5TMRI（2021年医疗卫生机构能力提升补助资金）项目绩效自评表" of 2022;
+# a bracket holding only the year is: "（2022年度）"
+_NAME_IN_BRACKETS = re.compile(r"[（(](?![^）)]*?20\d{2}\s*年度?\s*[）)])[^）)]*[）)]")
 
 
 def title_years(report: Report) -> list[Result]:
@@ -270,7 +273,11 @@ def title_years(report: Report) -> list[Result]:
     if not doc.year or doc.kind not in ("决算", "预算"):
         return []
     # a statement's title names one year, the report's; a heading only when it says whose 决算/预算 it is
-    candidates = [(t.pages[0], t.title, _ANY_YEAR) for t in doc.tables if t.title and report.statement(t.id)]
+    candidates = [
+        (t.pages[0], _NAME_IN_BRACKETS.sub("", t.title), _ANY_YEAR)
+        for t in doc.tables
+        if t.title and report.statement(t.id)
+    ]
     candidates += [
         (p.number, para.text, _TITLE_YEAR)
         for p in doc.pages

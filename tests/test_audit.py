@@ -244,7 +244,7 @@ def test_cross_table_agreeing_tables_are_silent(tmp_path: Path) -> None:
     assert not _same_line(_audit(_workbook(tmp_path / "测试局2024年度部门决算.xlsx")))
 
 
-# --- wording against the report's own numbers (audit/changes.py) ----------------------------------------
+# --- wording against the report's own numbers (audit/changes.py, audit/shares.py) ----------------------
 
 _REPORT = """测试局2024年度部门决算
 

@@ -231,6 +231,10 @@ def test_title_years(read) -> None:
     table.title = "2023年支出决算表"
     found = broken(edited, "title_years")
     assert found and (found[0].found, found[0].expected) == ("2023", "2024")
+    table.title = "支出决算表（2023年中央补助资金）"  # a year in a name in brackets is not the title's year
+    assert not broken(edited, "title_years")
+    table.title = "支出决算表（2023年度）"
+    assert [f.found for f in broken(edited, "title_years")] == ["2023"]
 
 
 # -- the narrative ---------------------------------------------------------------------------------------------
@@ -278,6 +282,19 @@ def test_narrative_lines_of_the_reports_own_totals(read) -> None:
     assert any("227.88" in r.message for r in holding(doc, "narrative_lines"))
     edited = edit_text(doc, "（13项）227.88万元", "（13项）127.88万元")
     assert "127.88万元" in {f.found for f in broken(edited, "narrative_lines")}
+
+
+def test_narrative_lines_printed_by_a_statement_of_another_scope(read) -> None:
+    """A figure some statement prints holds, whatever scope the sentence seems to name: "财政拨款支出中，社会保障和就业
+    支出326.72万元" is the 支出决算表's 326.72 where the 财政拨款 总表 prints 326.71 (重庆's "一般公共预算拨款12,672.73
+    万元" is 表一's income with the carry-over, not 表四's 12,572.73). A figure no statement prints is still a slip."""
+    doc = read(PUTUO_FINAL)
+    said = "2024年度财政拨款支出中，社会保障和就业支出（类）{}万元。"
+    assert "326.72万元" not in {
+        f.found for f in broken(with_sentence(doc, 17, said.format("326.72")), "narrative_lines")
+    }
+    found = broken(with_sentence(doc, 17, said.format("326.82")), "narrative_lines")
+    assert "326.82万元" in {f.found for f in found}
 
 
 def test_narrative_names_a_misprinted_level(read) -> None:
@@ -395,6 +412,19 @@ def test_stated_shares_against_two_possible_totals(read) -> None:
     assert any("44.12%" in r.message for r in holding(with_sentence(doc, 3, said.format("44.12")), "stated_shares"))
     found = broken(with_sentence(doc, 3, said.format("47.12")), "stated_shares")
     assert [f.found for f in found] == ["47.12%"]
+
+
+def test_stated_shares_of_the_total_a_paragraph_opens_with(read) -> None:
+    """ "财政拨款收支总预算X万元。收入包括：A、B；支出包括：C，占P%": the list's shares are of X, not of the income
+    parts before it (国家信访局 2026 p18)."""
+    doc = read(JIANGSU_TABLES)
+    said = (
+        "财政拨款收支总预算18,728.91万元。收入包括：当年拨款收入16,474.82万元、上年结转2,254.12万元；"
+        "支出包括：一般公共服务支出15,291.3万元，占{}%；教育支出118.01万元，占0.63%。"
+    )
+    assert any("81.65%" in r.message for r in holding(with_sentence(doc, 3, said.format("81.65")), "stated_shares"))
+    assert not broken(with_sentence(doc, 3, said.format("81.65")), "stated_shares")
+    assert "86.65%" in {f.found for f in broken(with_sentence(doc, 3, said.format("86.65")), "stated_shares")}
 
 
 def test_stated_shares_down_a_list_of_lines(read) -> None:
