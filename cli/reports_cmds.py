@@ -9,7 +9,7 @@ import click
 from cli import cli
 from cli.output import echo
 from cli.progress import open_library
-from qa.reports import identity_of, reports
+from qa.reports import reports
 
 FIELDS = ("body", "year", "kind", "scope", "level", "region", "body_type", "part")
 
@@ -38,7 +38,7 @@ def reports_command(corpus: tuple[str, ...], index_dir: str | None, as_json: boo
                 doc = library.documents[doc_id]
                 echo(
                     json.dumps(
-                        {"file": doc.path, "report": report.label(), **identity_of(library, doc_id).model_dump()},
+                        {"file": doc.path, "report": report.label(), **library.identity(doc_id).model_dump()},
                         ensure_ascii=False,
                     )
                 )
@@ -48,7 +48,7 @@ def reports_command(corpus: tuple[str, ...], index_dir: str | None, as_json: boo
         echo(f"  English: {i.english}   short: {', '.join(i.short[:4])}")
         for doc_id in report.doc_ids:
             doc = library.documents[doc_id]
-            identity = identity_of(library, doc_id)
+            identity = library.identity(doc_id)
             echo(f"  {doc.name}  [{identity.part}]")
             for name in FIELDS:
                 if name in identity.evidence:

@@ -42,35 +42,47 @@ def corpus_files(paths: Iterable[str | Path]) -> CorpusFiles:
         path = Path(os.path.abspath(given))
         if path.is_dir():
             found.folders.append(str(path))
-            candidates = [(f, path) for f in _walk(path)]
+            candidates = [(file, path, link) for file, link in _walk(str(path))]
         elif path.is_file() or (path.is_symlink() and not path.exists()):
-            candidates = [(path, path.parent)]
+            candidates = [(str(path), path.parent, path.is_symlink())]
         else:
             found.refused.append((str(path), "not a regular file" if path.exists() else "no such file or directory"))
             continue
-        for file, root in candidates:
-            if file.is_symlink():
+        for file, root, link in candidates:
+            if link:
                 try:
-                    outside = _check_link(file, root)
+                    outside = _check_link(Path(file), root)
                 except DqaError as exc:
-                    found.refused.append((str(file), exc.reason))
+                    found.refused.append((file, exc.reason))
                     continue
                 if outside:
-                    found.links.append((str(file), str(file.resolve())))
-            found.files.append(str(file))
+                    found.links.append((file, str(Path(file).resolve())))
+            found.files.append(file)
     found.files = list(dict.fromkeys(found.files))
     return found
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Supported files under a folder: hidden files and folders skipped, linked folders not entered, no FIFOs
-    or devices (reading one would block or never end); file links kept, for `corpus_files` to check."""
+def _walk(folder: str) -> list[tuple[str, bool]]:
+    """Supported files under a folder, each with whether it is a link (for `corpus_files` to check), in path order:
+    hidden files and folders skipped, linked folders not entered, no FIFOs or devices (reading one would block or
+    never end). The directory entries' types say all this, so a folder of 10,000 reports costs no stat per file."""
     out = []
-    for top, dirs, names in os.walk(folder):  # followlinks=False
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        files = [Path(top) / n for n in names if not n.startswith(".") and Path(n).suffix.lower() in SUPPORTED]
-        out += [f for f in files if f.is_file() or f.is_symlink()]
-    return sorted(out)
+    pending = [folder]
+    while pending:
+        try:
+            entries = os.scandir(pending.pop())
+        except OSError:
+            continue  # a folder that cannot be listed is skipped, as os.walk skips it
+        with entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        pending.append(entry.path)
+                elif os.path.splitext(entry.name)[1].lower() in SUPPORTED and (entry.is_file() or entry.is_symlink()):
+                    out.append((entry.path, entry.is_symlink()))
+    return sorted(out, key=lambda found: found[0].split(os.sep))  # as paths sort: part by part
 
 
 def _check_link(link: Path, root: Path) -> bool:

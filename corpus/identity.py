@@ -8,7 +8,7 @@ its text. The file name is the last resort and only for the year and kind ("2017
 
 Body names are split into region + name with the reviewed list in corpus/schema/bodies.tsv (region names, kinds of
 body, a few named bodies), which also gives the short forms and English names questions use. A user corrects a
-misread report in `dqa-reports.toml` beside the corpus (`apply_overrides`).
+misread report in `dqa-reports.toml` beside the corpus (`corrected`).
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ _LABEL = re.compile(
 )
 _LABEL_TAIL = re.compile(rf"(?:金额)?单位$|[{_CJK}]{{2,12}}(?:印制|编制)$")
 # a title line: "<body or region>2024年度(区级)部门决算"
-_TITLE = re.compile(r"(20\d{2})年度?(省级|市级|区级|县级)?(部门|单位)?(预算|决算)")
+_TITLE = re.compile(r"(20\d{2})年度?(省级|市级|区级|县级)?(部门|单位)?(?:综合)?(预算|决算)")  # 西安: 部门综合预算
 _TITLE_PREFIX = re.compile(
     rf"[{_CJK}（）()XＸ]{{0,40}}"
 )  # a body or a region (or a template's 上海市XX局), never a sentence
@@ -119,9 +119,11 @@ def describe(identity: ReportIdentity) -> None:
 
 def canonical_body(name: str) -> str:
     """One spelling per body: no spaces; a CPC committee's office with its 中共 (江苏省委办公厅 → 中共江苏省委办公厅);
-    政协江苏省委员会办公厅 as it prints itself, 江苏省政协办公厅; no year's 年 left before it (2026 年烟台市统计局)."""
+    政协江苏省委员会办公厅 as it prints itself, 江苏省政协办公厅; no year's 年 left before it (2026 年烟台市统计局), no
+    （本级） after it."""
     name = _SPACE.sub("", name)
     name = re.sub(r"^(?:\d{4})?年度?(?=[\u4e00-\u9fff]{3})", "", name)
+    name = re.sub(r"[（(]本级[）)]$", "", name)  # 无锡市教育局（本级）: the body's own unit, the scope says so
     m = _CPPCC.match(name)
     if m:
         return f"{m.group(1)}政协办公厅"
@@ -218,36 +220,40 @@ class Overrides(BaseModel):
     report: list[Override] = Field(default_factory=list)
 
 
-def apply_overrides(doc: Document, folders: dict[str, tuple[Path, Overrides] | None]) -> None:
-    """Apply the corrections of the nearest dqa-reports.toml (the document's folder or one above it) to its
-    identity; the Document's department, year and kind follow. Raises DqaError for a malformed file. `folders`
-    keeps one open's lookups: thousands of reports sit in a few folders."""
-    if doc.identity is None:
-        return
-    real = os.path.realpath(doc.path)
-    folder = os.path.dirname(real)
+Corrections = dict[str, tuple[str, tuple[Path, Overrides] | None]]  # folder → its real path and nearest corrections
+
+
+def corrected(identity: ReportIdentity, path: str, name: str, folders: Corrections) -> ReportIdentity:
+    """The identity with the corrections of the nearest dqa-reports.toml (the file's folder or one above it; a
+    linked report's, its target's) applied; the same object when none applies. Raises DqaError for a malformed
+    file. `folders` keeps one open's lookups: thousands of reports sit in a few folders, so a folder's real path
+    and its corrections are found once."""
+    if os.path.islink(path):
+        path = os.path.realpath(path)
+    folder = os.path.dirname(path)
     if folder not in folders:
-        folders[folder] = _overrides_for(Path(folder))
-    found = folders[folder]
+        real = os.path.realpath(folder)
+        folders[folder] = (real, _overrides_for(Path(real)))
+    real, found = folders[folder]
     if found is None:
-        return
+        return identity
     root, overrides = found
-    relative = Path(real).relative_to(root).as_posix()
+    relative = (Path(real) / os.path.basename(path)).relative_to(root).as_posix()
     for entry in overrides.report:
-        if entry.file not in (relative, doc.name):
+        if entry.file not in (relative, name):
             continue
         changes = entry.model_dump(exclude={"file"}, exclude_none=True)
         if "body" in changes:
             changes["body"] = canonical_body(changes["body"])
         try:
-            doc.identity = ReportIdentity.model_validate({**doc.identity.model_dump(), **changes})
+            identity = ReportIdentity.model_validate({**identity.model_dump(), **changes})
         except ValidationError as exc:
             message = exc.errors()[0]["msg"]
             raise DqaError(f"the correction for {entry.file}: {message}", root / OVERRIDES_FILE) from None
-        for name in changes:
-            doc.identity.evidence[name] = f"{OVERRIDES_FILE}: {name} = {changes[name]}"
-        describe(doc.identity)
-    doc.department, doc.year, doc.kind = doc.identity.body, doc.identity.year, doc.identity.kind
+        for field_name in changes:
+            identity.evidence[field_name] = f"{OVERRIDES_FILE}: {field_name} = {changes[field_name]}"
+        describe(identity)
+    return identity
 
 
 def _overrides_for(folder: Path) -> tuple[Path, Overrides] | None:
@@ -328,8 +334,11 @@ def _body(doc: Document, title: tuple[int, str, re.Match[str]] | None, evidence:
     head = "\n".join(p.text for p in doc.pages[:3])
     orgs = [canonical_body(o) for o in _ORG.findall(_SPACE.sub("", head))]
     if orgs:
-        best = max(set(orgs), key=lambda o: (orgs.count(o), len(o)))
-        evidence["body"] = f"text: {best} (named {orgs.count(best)}× on the first pages)"
+        # the body most named, counting the longer spans that contain it ("部分名词解释无锡市教育局" is a heading
+        # run into the name); of equals, the first named
+        named = {o: sum(o in other for other in orgs) for o in dict.fromkeys(orgs)}
+        best = max(named, key=lambda o: named[o])
+        evidence["body"] = f"text: {best} (named {named[best]}× on the first pages)"
         return best
     evidence["body"] = "not printed"
     return ""

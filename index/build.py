@@ -195,7 +195,7 @@ def _forget(store: Store, path: str, report: BuildReport) -> None:
 def _drop_deleted(store: Store, roots: list[str], files: list[str], report: BuildReport) -> None:
     """Documents whose file was under an indexed folder and is gone now."""
     present = set(files)
-    for row in store.documents():
+    for row in store.db.execute("SELECT id, path FROM documents").fetchall():
         inside = any(row["path"].startswith(root + os.sep) for root in roots)
         if inside and row["path"] not in present and not os.path.exists(row["path"]):
             store.remove_document(row["id"])

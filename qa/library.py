@@ -19,7 +19,7 @@ from pydantic import PrivateAttr
 
 from corpus.errors import DqaError
 from corpus.facts import document_facts
-from corpus.identity import Overrides, apply_overrides
+from corpus.identity import Corrections, corrected
 from corpus.model import Document, Fact, ReportIdentity
 from index.build import FileIndexed, embed_vectors, index_paths
 from index.search import Filters, Hit, Mode, Searcher
@@ -52,16 +52,19 @@ class StoredDocument(Document):
 
     @classmethod
     def from_row(
-        cls, row: Mapping[str, Any], load: Callable[[], Document], folders: dict[str, tuple[Path, Overrides] | None]
+        cls, row: Mapping[str, Any], identity: ReportIdentity | None, load: Callable[[], Document]
     ) -> StoredDocument:
+        """`identity` is the row's with the user's corrections applied; department, year and kind follow it."""
         lazy = set(cls.model_fields) - set(ROW_FIELDS)
         values = {f: row[f] for f in ROW_FIELDS if f != "identity"}
-        values["identity"] = ReportIdentity.model_validate_json(row["identity"]) if row["identity"] else None
+        if identity is not None:
+            values.update(identity=identity, department=identity.body, year=identity.year, kind=identity.kind)
+        else:
+            values["identity"] = None
         doc = cls.model_construct(**values, **dict.fromkeys(lazy))  # every field given: no default is built
         for name in lazy:
             del doc.__dict__[name]  # absent, so that reading it comes to __getattr__
         doc._load = load
-        apply_overrides(doc, folders)  # a user's corrections (dqa-reports.toml) are read on every open
         return doc
 
     def __getattr__(self, name: str) -> Any:
@@ -88,14 +91,26 @@ class StoredDocuments(Mapping[str, Document]):
         self._searcher = searcher
         self._rows = {row["id"]: row for row in rows}
         self._docs: dict[str, StoredDocument] = {}
-        self._folders: dict[str, tuple[Path, Overrides] | None] = {}  # the corrections files found, by folder
-        self._parts: dict[str, tuple[str, ...]] | None = None
+        self._identities: dict[str, ReportIdentity | None] = {}
+        self._folders: Corrections = {}  # the corrections files found, by folder
 
     def __getitem__(self, doc_id: str) -> Document:
         if doc_id not in self._docs:
             row = self._rows[doc_id]
-            self._docs[doc_id] = StoredDocument.from_row(row, lambda: self._content(doc_id), self._folders)
+            self._docs[doc_id] = StoredDocument.from_row(row, self.identity(doc_id), lambda: self._content(doc_id))
         return self._docs[doc_id]
+
+    def identity(self, doc_id: str) -> ReportIdentity | None:
+        """The document's identity from its row, with the user's corrections (dqa-reports.toml, read on every
+        open) applied: the catalogue of reports reads every one without building the documents."""
+        if doc_id not in self._identities:
+            row = self._rows[doc_id]
+            identity = ReportIdentity.model_validate_json(row["identity"]) if row["identity"] else None
+            self._identities[doc_id] = identity and corrected(identity, row["path"], row["name"], self._folders)
+        return self._identities[doc_id]
+
+    def name(self, doc_id: str) -> str:
+        return self._rows[doc_id]["name"]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)
@@ -106,11 +121,9 @@ class StoredDocuments(Mapping[str, Document]):
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._rows
 
-    def path_parts(self) -> dict[str, tuple[str, ...]]:
-        """Document id → its path's parts, from the rows alone (split once: `find` runs for every question)."""
-        if self._parts is None:
-            self._parts = {i: Path(row["path"]).parts for i, row in self._rows.items()}
-        return self._parts
+    def paths(self) -> dict[str, str]:
+        """Document id → its path, from the rows alone."""
+        return {i: row["path"] for i, row in self._rows.items()}
 
     def _content(self, doc_id: str) -> Document:
         with self._searcher.lock:
@@ -175,10 +188,10 @@ class Library:
         index_dir = Path(index_dir) if index_dir else default_index_dir(paths)
         skipped = index_paths(list(paths), index_dir, model, on_file, vectors=False).failed if paths else []
         searcher = Searcher(index_dir)
-        wanted = [Path(os.path.abspath(p)) for p in paths]  # as index/ stores them: a linked report keeps its path
+        wanted = [os.path.abspath(p) for p in paths]  # as index/ stores them: a linked report keeps its path
         rows = [
             row for row in searcher.store.documents()
-            if not wanted or any(_inside(Path(row["path"]), w) for w in wanted)
+            if not wanted or any(row["path"] == w or row["path"].startswith(w.rstrip(os.sep) + os.sep) for w in wanted)
         ]  # fmt: skip
         if not rows:
             raise DqaError(f"no readable documents in {', '.join(map(str, paths)) or index_dir}")
@@ -204,21 +217,30 @@ class Library:
         path parts only: "2019年度部门预算公开.pdf" is not "江苏省高级人民法院2019年度部门预算公开.pdf"."""
         if not name:
             return list(self.documents)
-        wanted = Path(name).parts
-        parts = (
-            self.documents.path_parts() if isinstance(self.documents, StoredDocuments)
-            else {i: Path(d.path).parts for i, d in self.documents.items()}
+        wanted = str(Path(name))
+        paths = (
+            self.documents.paths() if isinstance(self.documents, StoredDocuments)
+            else {i: d.path for i, d in self.documents.items()}
         )  # fmt: skip
-        return [i for i, found in parts.items() if found[-len(wanted) :] == wanted]
+        return [i for i, path in paths.items() if path == wanted or path.endswith(os.sep + wanted)]
+
+    def identity(self, doc_id: str) -> ReportIdentity:
+        """A document's identity (documents indexed before identities were read get the reader's fields)."""
+        docs = self.documents
+        identity = docs.identity(doc_id) if isinstance(docs, StoredDocuments) else docs[doc_id].identity
+        if identity is not None:
+            return identity
+        doc = docs[doc_id]
+        return ReportIdentity(body=doc.department or doc.name, year=doc.year, kind=doc.kind)
+
+    def name(self, doc_id: str) -> str:
+        docs = self.documents
+        return docs.name(doc_id) if isinstance(docs, StoredDocuments) else docs[doc_id].name
 
     def search(self, query: str, k: int = 10, doc_ids: Sequence[str] | None = None) -> list[Hit]:
         if self.retriever is None:
             return []
         return self.retriever(query, k, doc_ids)
-
-
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
 
 
 def _retriever(searcher: Searcher, library_ids: list[str] | None) -> Retriever:

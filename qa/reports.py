@@ -94,25 +94,20 @@ def reports(library: Library, doc_ids: Iterable[str] | None = None) -> list[Repo
 
 
 def _grouped(library: Library, doc_ids: Iterable[str]) -> list[Report]:
-    groups: dict[tuple, list[str]] = {}
+    groups: dict[tuple, list[ReportIdentity]] = {}
+    ids: dict[tuple, list[str]] = {}
     for doc_id in doc_ids:
-        groups.setdefault(report_key(identity_of(library, doc_id)), []).append(doc_id)
+        identity = library.identity(doc_id)
+        key = report_key(identity)
+        groups.setdefault(key, []).append(identity)
+        ids.setdefault(key, []).append(doc_id)
     out = []
-    for ids in groups.values():
-        identities = [identity_of(library, i) for i in ids]
+    for key, identities in groups.items():
         parts = {i.part for i in identities}
         part = "both" if len(parts) > 1 or "both" in parts else identities[0].part
         merged = identities[0].model_copy(update={"part": part})
-        out.append(Report(identity=merged, doc_ids=ids, names=[library.documents[i].name for i in ids]))
+        out.append(Report(identity=merged, doc_ids=ids[key], names=[library.name(i) for i in ids[key]]))
     return sorted(out, key=lambda r: (r.identity.body, r.identity.year or 0, r.identity.kind, r.identity.scope))
-
-
-def identity_of(library: Library, doc_id: str) -> ReportIdentity:
-    """A document's identity (documents indexed before identities were read get the reader's fields)."""
-    doc = library.documents[doc_id]
-    if doc.identity is not None:
-        return doc.identity
-    return ReportIdentity(body=doc.department or doc.name, year=doc.year, kind=doc.kind)
 
 
 def asked(text: str, catalogue: list[Report], question: Question | None = None) -> Asked:
