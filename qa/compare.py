@@ -27,7 +27,7 @@ from qa.library import Library
 from qa.question import Question, parse_question
 from qa.record import AnswerValue, ComparisonRow, Record, cite
 from qa.render import format_yuan, shown
-from qa.reports import Report, asked, departments_first, region_names, reports, without_bodies
+from qa.reports import REPORT_YEAR, Report, asked, departments_first, region_names, reports, without_bodies
 from qa.target import item_kind, resolve
 
 Mode = Literal["rank", "trend", "items", "scopes"]
@@ -140,7 +140,10 @@ def parse_comparison(text: str, catalogue: list[Report]) -> Comparison | None:
     if want.bodies and _SCOPES.search(text) and not trend:
         return Comparison(mode="scopes", years=(years[-1], years[-1]) if years else None, **{**common, "scope": None})
     stated_change = parse_question(text).measure in ("增减额", "增减率")  # "cut … compared with 2025": one figure
-    if (trend and len(years) != 1) or (len(years) >= 2 and want.bodies and not rank_ and not stated_change):
+    # years without a trend word are a trend of one body, unless the question names the report its figure is in
+    # ("held at the end of 2025, according to its 2026 budget"); bodies that tie are no body's trend
+    implied = len(years) >= 2 and len(want.bodies) == 1 and not REPORT_YEAR.search(text)
+    if (trend and len(years) != 1) or (implied and not rank_ and not stated_change):
         span = (years[0], years[-1]) if len(years) >= 2 else None
         return Comparison(mode="trend", years=span, **common)
     if rank_ or (order and not want.bodies):

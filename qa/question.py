@@ -155,6 +155,18 @@ def detect_lang(text: str) -> Lang:
     return "zh" if first and _CJK.match(first.group()) else "en"
 
 
+_CAPITALISED = r"[A-Z][\w'’.-]*"
+# an English name of a body as a journalist writes it: capitalised words up to a kind of body, and its "of …"
+# ("the Fuzhou Municipal Bureau of Commerce", "Quanzhou Public Security Bureau", "Wuxi Development and Reform
+# Commission"); no item of the schema is written so
+ENGLISH_BODY = re.compile(
+    rf"(?:{_CAPITALISED}\s+(?:(?:and|of|for|on)\s+)?)+"
+    r"(?:Bureau|Commission|Office|Department|Committee|Administration|Court|Procuratorate|Congress|University"
+    r"|Cent(?:er|re)|Agency|Authority|Institute)"
+    rf"(?:\s+(?:of|for|on)\s+(?:the\s+)?{_CAPITALISED}(?:\s+(?:and\s+)?{_CAPITALISED})*)?(?:['’]s)?"
+)
+
+
 @cache
 def phrase_pattern(phrase: str, tail: str = "", edge: str = "a-z") -> re.Pattern[str]:
     """An English phrase as whole words (`tail` may follow it: a plural s, a possessive), compiled once: the

@@ -22,12 +22,12 @@ from corpus.identity import body_parts, report_key, short_forms
 from corpus.model import ReportIdentity
 from corpus.schema import BodyName, load_bodies
 from qa.library import Library
-from qa.question import Question, phrase_pattern
+from qa.question import ENGLISH_BODY, Question, phrase_pattern
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
-_REPORT_YEAR = re.compile(
+REPORT_YEAR = re.compile(
     r"(?<!\d)(20\d{2})(?=\s*年度?\s*(?:部门|单位)?\s*(?:预算|决算))"
     r"|(?<!\d)(?<=its |the )(20\d{2})(?=\s+(?:department(?:al)?\s+|unit\s+)?(?:budget|final accounts)\b)",
     re.I,
@@ -128,7 +128,7 @@ def resolve(library: Library, text: str, question: Question) -> Resolution:
     want = asked(text, catalogue, question)
     # the year asked, not a base year ("compared with 2023"); of several, the one naming the report ("as of July 2025,
     # according to its 2026 budget")
-    want.years = [question.year] if question.year else sorted({int(y) for y in _REPORT_YEAR.findall(text) if y})
+    want.years = [question.year] if question.year else sorted({int(y) for y in REPORT_YEAR.findall(text) if y})
     held = [r for r in catalogue if not r.identity.template or r.identity.body in want.bodies]
     if want.unknown and not want.bodies:
         return Resolution(asked=want, missing=_not_held(want.unknown, catalogue, question.lang))
@@ -250,7 +250,8 @@ def _unknown_body(text: str, flat: str) -> str:
             if len(e.split()) > 1 or e in ("procuratorate", "cppcc", "court", "university")
         ):
             return entry.english[0]
-    return ""
+    m = ENGLISH_BODY.search(text)  # a body written the way no body of the corpus is: never another's report
+    return re.sub(r"['’]s?$", "", m.group()) if m else ""
 
 
 def _says(lowered: str, phrase: str) -> bool:

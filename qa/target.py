@@ -18,7 +18,7 @@ from functools import cache
 from pydantic import BaseModel, Field
 
 from corpus.schema import Schema, label_key, load_bodies, load_schema
-from qa.question import Question, glossary_terms, phrase_pattern
+from qa.question import ENGLISH_BODY, Question, glossary_terms, phrase_pattern
 
 # fund scope words a question can add to an item ("财政拨款安排的公务接待费"), as ids of corpus/schema SCOPES
 _SCOPE_ZH = (("一般公共预算", "gp"), ("政府性基金", "gf"), ("国有资本经营", "soc"), ("财政拨款", "fiscal"))
@@ -76,6 +76,8 @@ def resolve(question: Question) -> Target:
         return [i for i in ids if _kind_fits(schema, i, question)]
 
     text = _EXCLUDED.sub(" ", question.text)  # "（不含上年结转和结余）", "leaving out meetings": not asked
+    if question.lang == "en":
+        text = ENGLISH_BODY.sub(" ", text)  # the Bureau of Commerce is no 商业服务业 line
     names = _chinese_names(text, fitting)  # Chinese words in an English question are the most exact
     if question.lang == "en":
         names = _glosses(text, fitting) + names + _english_names(text, fitting)
@@ -97,6 +99,8 @@ def resolve(question: Question) -> Target:
         items = [i for i in items if i not in scope_only]
     if _PART_OF.search(question.text) and not _INCLUDING.search(question.text):
         items = [i for i in items if not any(_contains(schema, i, j) for j in items if j != i)]
+    if question.lang == "en":  # "how much of the procurement budget is for services": the part it names
+        items = list(dict.fromkeys(_named_part(schema, i, question.text) or i for i in items))
     narrower = [n for i in items for n in _narrower(schema, i, items)]
     codes = _codes(question)
     return Target(
@@ -106,6 +110,31 @@ def resolve(question: Question) -> Target:
         scope=_scope(question, [n for n, _ in names if n not in _SCOPE_WORDS]) or fund_scope,
         names=[n for n, _ in names],
     )
+
+
+_ENGLISH_FILLER = {"of", "to", "the", "and", "for", "by", "in", "on", "a", "an"}
+
+
+def _english_words(texts: list[str]) -> set[str]:
+    """Lower-case words, plurals as singulars ("services" → "service", "SMEs" → "sme")."""
+    words = {w for t in texts for w in re.findall(r"[a-z]+", t.lower())}
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in words} - _ENGLISH_FILLER
+
+
+def _named_part(schema: Schema, item_id: str, text: str) -> str | None:
+    """The one part of a narrative item (its schema children) that an English question names by the word that
+    sets the part apart from the whole: "procurement … for services" is 政府采购服务, not the 政府采购 total."""
+    whole = schema.narrative.get(item_id)
+    if whole is None:
+        return None
+    own = _english_words([whole.english, *whole.english_aliases])
+    asked = _english_words([text])
+    parts = [
+        c.id
+        for c in schema.narrative.values()
+        if c.parent == item_id and (_english_words([c.english, *c.english_aliases]) - own) & asked
+    ]
+    return parts[0] if len(parts) == 1 else None
 
 
 def _all_names(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tuple[str, list[str]]]:

@@ -87,6 +87,8 @@ def test_without_a_file_the_answer_is_the_one_with_its_file(library: Library, qu
         ("What did the Putuo District Education Bureau budget for receptions in 2026?", "education bureau"),
         ("What is the Suzhou Statistics Bureau's 'three public expenses' budget for 2026?", "statistics bureau"),
         ("What is the Jiangsu Statistics Bureau's 'three public expenses' budget for 2019?", "statistics bureau"),
+        # a kind of body no list holds, named as journalists write bodies: never another body's report
+        ("What is the Fuzhou Municipal Bureau of Lighthouses' total procurement budget for 2026?", "Fuzhou Municipal"),
     ],
 )
 def test_a_body_the_corpus_lacks_is_not_found_naming_what_is_there(library: Library, question: str, named: str) -> None:
@@ -135,3 +137,24 @@ def test_the_year_naming_the_report_chooses_it_among_several(library: Library) -
     resolution = resolve(library, question, parse_question(question))
     assert resolution.asked.years == [2026]
     assert [r.identity.year for r in resolution.reports] == [2026]
+
+
+@pytest.mark.parametrize(
+    ("part", "value"), [("went to services", "246.47"), ("was for goods", "4.79"), ("was spent in all", "251.25")]
+)
+def test_an_english_question_names_a_part_of_procurement_by_its_word(library: Library, part: str, value: str) -> None:
+    """ "How much of … government procurement went to services?": 服务采购, not the procurement total."""
+    record, _ = ask(library, f"How much of the Putuo District Finance Bureau's 2024 government procurement {part}?")
+    assert record.status == "answered" and record.answer.value == value
+
+
+def test_several_bodies_that_fit_equally_are_no_trend(library: Library) -> None:
+    """ "… at the end of 2025, according to its 2026 budget" names one report's figure, and two bodies of one kind
+    that the question fits equally are not one body's years: no trend table mixing them."""
+    from qa.compare import parse_comparison
+
+    catalogue = reports(library)
+    assert parse_comparison("How many vehicles did the office hold at the end of 2025, according to its 2026 budget?",
+                            catalogue) is None  # fmt: skip
+    assert parse_comparison("上海市普陀区财政局和上海市普陀区司法局2024年和2026年公务接待费", catalogue) is None
+    assert parse_comparison("上海市普陀区财政局2024年和2026年公务接待费", catalogue).mode == "trend"
