@@ -40,9 +40,9 @@ _ECONOMIC_WHOLES = {
 }
 # words that make one named item a part of another ("基本支出中的差旅费", "hospitality within the 三公 budget") or,
 # the other way, say what a total includes ("including carry-overs")
-_PART_OF = re.compile(r"中的|中|其中|\b(?:within|in|of|under|out of)\b", re.I)
+_PART_OF = re.compile(r"中的|中|其中|里|\b(?:within|in|of|under|out of)\b", re.I)
 _EXCLUDED = re.compile(
-    r"(?:不含|不包括|扣除|除去|除了)[^，,。；;)）]*"
+    r"(?:不含|不包括|扣除|除去|除了|而不是|不是)[^，,。；;)）]*"
     r"|\b(?:excluding|leaving out|not including|without|except(?: for)?)\b[^,.;)]*",
     re.I,
 )
@@ -54,6 +54,9 @@ _AROUND_NAMES = re.compile(
     r"支出|费用|经费|资金|费|项目|方面|部分|的|类|款|项|总额|金额|合计|总计|预算|决算|数|采购|经济分类|功能分类|分类|"
     r"安排|用于|之中|中|里|内|是多少|为多少|有多少|多少|共计|一共|总共"
 )
+# a note in brackets on which statement or column is meant ("（“三公”经费、会议费、培训费表的口径）",
+# "(the 三公 statement, not the 30216 line)"): it says where to read the item, it names no item
+_STATEMENT_NOTE = re.compile(r"[（(][^（()）]*(?:口径|表|\b(?:statement|table|line|column)s?\b)[^（()）]*[)）]", re.I)
 _GLOSS = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]")
 _GENERIC = {"合计", "总计", "小计", "支出", "收入", "其他", "项目", "服务", "工程", "货物"}
 
@@ -75,7 +78,7 @@ def resolve(question: Question) -> Target:
     def fitting(ids: list[str]) -> list[str]:
         return [i for i in ids if _kind_fits(schema, i, question)]
 
-    text = _EXCLUDED.sub(" ", question.text)  # "（不含上年结转和结余）", "leaving out meetings": not asked
+    text = _EXCLUDED.sub(" ", _STATEMENT_NOTE.sub(" ", question.text))  # "（不含上年结转和结余）": not asked
     if question.lang == "en":
         text = ENGLISH_BODY.sub(" ", text)  # the Bureau of Commerce is no 商业服务业 line
     names = _chinese_names(text, fitting)  # Chinese words in an English question are the most exact
@@ -87,7 +90,10 @@ def resolve(question: Question) -> Target:
         for group in question.terms if inherited else own:
             found = next((found for term in group if (found := _chinese_names(term, fitting))), [])
             names += [(n, ids) for n, ids in found if n not in _SCOPE_WORDS]  # "non-appropriation" names no fund
-    excluded = {i for span in _EXCLUDED.findall(question.text) for _, ids in _all_names(span, fitting) for i in ids}
+    excluded = {
+        i for span in _EXCLUDED.findall(_STATEMENT_NOTE.sub(" ", question.text))
+        for _, ids in _all_names(span, fitting) for i in ids
+    }  # fmt: skip
     items: list[str] = []
     for _, ids in names:
         items += [i for i in ids if i not in items and i not in excluded]
@@ -102,7 +108,7 @@ def resolve(question: Question) -> Target:
     if question.lang == "en":  # "how much of the procurement budget is for services": the part it names
         items = list(dict.fromkeys(_named_part(schema, i, question.text) or i for i in items))
     narrower = [n for i in items for n in _narrower(schema, i, items)]
-    codes = _codes(question)
+    codes = [c for c in _codes(question) if schema.lines[c].code in text]  # not a code a note rules out
     return Target(
         items=codes + [i for i in items if i not in narrower and i not in codes],
         narrower=[n for n in narrower if n not in codes],

@@ -154,3 +154,19 @@ def test_a_chinese_gloss_names_the_item_however_short() -> None:
     question = "How much of the bureau's 2017 government procurement budget is for works (工程)?"
     assert resolve(parse_question(question)).items == ["procurement_works"]
     assert "procurement_works" not in resolve(parse_question("How much was budgeted for legislative work?")).items
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        # a note on where to read the item names no item, and a code it rules out is not asked
+        ("2017年会议费预算是多少？（“三公”经费、会议费、培训费表的口径，不是基本支出表里的30215会议费）", ["meeting"]),
+        ("2017年培训费预算是多少？（“三公”经费、会议费、培训费口径）", ["training"]),
+        ("How much is budgeted for training (the 三公/会议费/培训费 statement, not the 30216 line)?", ["training"]),
+        ("2018年“三公”经费预算里，公务接待费安排了多少？", ["sg_reception"]),  # the part asked, in its whole
+        ("What did the Fuzhou Municipal Bureau of Commerce spend on official receptions?", ["sg_reception"]),
+    ],
+)
+def test_notes_and_wholes_around_the_item_are_not_the_item(question: str, items: list[str]) -> None:
+    target = resolve(parse_question(question))
+    assert target.items == items and not target.codes
