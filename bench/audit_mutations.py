@@ -18,10 +18,10 @@ path as a report read from disk. Kinds, with the places an edit may go (chosen w
 - unit: 万元↔元 on a narrative amount printed elsewhere too.
 
 An edit is found when the copy's audit has a finding at warning or above that the original's has not, with
-evidence on the edited page. Some edits cannot be found by any audit, and are counted apart as undetectable by
-construction: a narrative amount whose edited value still agrees with every other print of it (rounded or
-truncated), a percentage still within one unit of its last digit of the rate its sentence's figures give within
-their rounding (the slack real reports need: they round, truncate, or compute from unrounded figures). False
+evidence on the edited page. Every edit makes the report disagree with itself: a digit swap that leaves a narrative
+amount within the rounding of every other print of it, or a percentage within one unit of its last digit of the
+rate its sentence's figures give (the slack real reports need: they round, truncate, or compute from unrounded
+figures), is no inconsistency, so another digit is drawn (`_visible_swap`). False
 alarms are counted as the findings at warning or above on the unedited reports (docs/AUDIT.md says which are real,
 for the held-out reports). The seed's known inconsistencies
 (../shared/eval/seed_audit_examples.jsonl) are a fixed set that must all be found.
@@ -36,6 +36,7 @@ import re
 import time
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from multiprocessing import Pool
@@ -76,9 +77,6 @@ class Edit:
     start: int | None = None  # text edits: span in the page text
     end: int | None = None
     unit: str | None = None  # unit edits of a table (not used for narrative units)
-    # the edited figure still agrees with every other print of it (narrative) or with the rate its sentence's
-    # figures give (percent): no audit can tell it from the original, it is counted apart
-    undetectable: bool = False
 
     def describe(self) -> str:
         where = f"{self.table} r{self.row}c{self.col}" if self.row is not None else self.table or f"@{self.start}"
@@ -98,6 +96,19 @@ def _digit_swap(printed: str, rng: random.Random) -> str | None:
     at = rng.choice(positions)
     digit = rng.choice([d for d in "0123456789" if d != printed[at] and not (at == first and d == "0")])
     return printed[:at] + digit + printed[at + 1 :]
+
+
+def _visible_swap(printed: str, rng: random.Random, hidden: Callable[[str], bool], tries: int = 5) -> str | None:
+    """A digit swap that makes the report disagree with itself: one that leaves the figure within the rounding of
+    every other print of it (or of the rate its sentence's figures give) is no inconsistency, so another digit is
+    drawn; None when `tries` draws all stay hidden."""
+    for _ in range(tries):
+        edited = _digit_swap(printed, rng)
+        if edited is None:
+            return None
+        if not hidden(edited):
+            return edited
+    return None
 
 
 def _number_span(fact: Fact) -> tuple[int, int] | None:
@@ -235,12 +246,9 @@ def sites(doc: Document, facts: list[Fact], kind: str, rng: random.Random) -> li
                 continue
             if kind == "narrative":
                 before = doc.pages[f.page - 1].text[span[0] : span[1]]
-                after = _digit_swap(before, rng)
+                after = _visible_swap(before, rng, lambda edited, f=f: _hidden_amount(f, edited, facts))
                 if after:
-                    hidden = _hidden_amount(f, after, facts)
-                    out.append(
-                        Edit("narrative", f.page, before, after, start=span[0], end=span[1], undetectable=hidden)
-                    )
+                    out.append(Edit("narrative", f.page, before, after, start=span[0], end=span[1]))
             else:
                 page_text = doc.pages[f.page - 1].text
                 unit_at = page_text.find(f.unit or "", span[1], (f.end or span[1]) + 1)
@@ -254,10 +262,10 @@ def sites(doc: Document, facts: list[Fact], kind: str, rng: random.Random) -> li
                 if span is None:
                     continue
                 before = doc.pages[f.page - 1].text[span[0] : span[1]]
-                after = _digit_swap(before, rng)
+                amounts = _sentence_amounts(f, facts)
+                after = _visible_swap(before, rng, lambda edited, b=before, a=amounts: _hidden_rate(b, edited, a))
                 if after:
-                    hidden = _hidden_rate(before, after, _sentence_amounts(f, facts))
-                    out.append(Edit("percent", f.page, before, after, start=span[0], end=span[1], undetectable=hidden))
+                    out.append(Edit("percent", f.page, before, after, start=span[0], end=span[1]))
     elif kind == "word":
         for f in text:
             if f.kind not in ("money", "percent") or f.start is None:
@@ -385,38 +393,21 @@ def main() -> None:
         outcomes = pool.map(run_report, [(f, args.per_kind, kinds) for f in files], chunksize=1)
     wall = time.perf_counter() - start
 
-    # per kind: (undetectable, found) → edits; an undetectable edit found is an accusation no slip shows
-    tally: dict[str, Counter[tuple[bool, bool]]] = defaultdict(Counter)
+    tally: dict[str, Counter[bool]] = defaultdict(Counter)  # per kind: found → edits
     held_out = heldout()
     for outcome in outcomes:
         for edit, new in outcome["edits"]:
-            tally[edit.kind][(edit.undetectable, bool(new))] += 1
-            if args.show_missed != edit.kind or outcome["name"] in held_out:
-                continue
-            if not new:
-                mark = " (undetectable by construction)" if edit.undetectable else ""
-                print(f"missed {outcome['name']}: {edit.describe()}{mark}")
-            elif edit.undetectable:
-                print(f"found, though undetectable, {outcome['name']}: {edit.describe()}: {new[0].message}")
-    print(f"{'kind':<10} {'edits':>6} {'found':>6} {'share':>7} {'undetectable':>13} {'of detectable':>14}")
-    total: Counter[tuple[bool, bool]] = Counter()
+            tally[edit.kind][bool(new)] += 1
+            if args.show_missed == edit.kind and outcome["name"] not in held_out and not new:
+                print(f"missed {outcome['name']}: {edit.describe()}")
+    print(f"{'kind':<10} {'edits':>6} {'found':>6} {'share':>7}")
+    total: Counter[bool] = Counter()
     for kind in [*KINDS, "all"]:
         t = total if kind == "all" else tally[kind]
-        n, hit = sum(t.values()), t[(False, True)] + t[(True, True)]
-        hidden = t[(True, False)] + t[(True, True)]
-        detectable = n - hidden
-        print(
-            f"{kind:<10} {n:6d} {hit:6d} {hit / n if n else 0:7.1%} {hidden:13d} "
-            f"{t[(False, True)] / detectable if detectable else 0:14.1%}"
-        )
+        n = sum(t.values())
+        print(f"{kind:<10} {n:6d} {t[True]:6d} {t[True] / n if n else 0:7.1%}")
         if kind != "all":
             total.update(t)
-    if total[(True, True)]:
-        print(f"undetectable edits found anyway (an accusation no slip shows): {total[(True, True)]}")
-    print(
-        "undetectable by construction: the edited figure still agrees with every other print of it (narrative), "
-        "or stays within one unit of its last digit of the rate its sentence's figures give (percent)"
-    )
 
     pages = sum(o["pages"] for o in outcomes)
     alarms = [(o["name"], f) for o in outcomes for f in o["alarms"]]

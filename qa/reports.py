@@ -27,7 +27,7 @@ from qa.question import ENGLISH_BODY, Question, phrase_pattern
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
-REPORT_YEAR = re.compile(
+_REPORT_YEAR = re.compile(
     r"(?<!\d)(20\d{2})(?=\s*年度?\s*(?:部门|单位)?\s*(?:预算|决算))"
     r"|(?<!\d)(?<=its |the )(20\d{2})(?=\s+(?:department(?:al)?\s+|unit\s+)?(?:budget|final accounts)\b)",
     re.I,
@@ -128,7 +128,7 @@ def resolve(library: Library, text: str, question: Question) -> Resolution:
     want = asked(text, catalogue, question)
     # the year asked, not a base year ("compared with 2023"); of several, the one naming the report ("as of July 2025,
     # according to its 2026 budget")
-    want.years = [question.year] if question.year else sorted({int(y) for y in REPORT_YEAR.findall(text) if y})
+    want.years = [question.year] if question.year else sorted({int(y) for y in _REPORT_YEAR.findall(text) if y})
     held = [r for r in catalogue if not r.identity.template or r.identity.body in want.bodies]
     if want.unknown and not want.bodies:
         return Resolution(asked=want, missing=_not_held(want.unknown, catalogue, question.lang))

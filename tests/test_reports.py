@@ -148,13 +148,16 @@ def test_an_english_question_names_a_part_of_procurement_by_its_word(library: Li
     assert record.status == "answered" and record.answer.value == value
 
 
-def test_several_bodies_that_fit_equally_are_no_trend(library: Library) -> None:
-    """ "… at the end of 2025, according to its 2026 budget" names one report's figure, and two bodies of one kind
-    that the question fits equally are not one body's years: no trend table mixing them."""
+def test_a_count_at_a_year_end_and_bodies_that_tie_are_no_trend(library: Library) -> None:
+    """ "… at the end of 2025, according to its 2026 budget" dates a count in one report, and two bodies that the
+    question fits equally are not one body's years: no trend table, never one mixing two bodies."""
     from qa.compare import parse_comparison
 
     catalogue = reports(library)
-    assert parse_comparison("How many vehicles did the office hold at the end of 2025, according to its 2026 budget?",
-                            catalogue) is None  # fmt: skip
-    assert parse_comparison("上海市普陀区财政局和上海市普陀区司法局2024年和2026年公务接待费", catalogue) is None
+    for question in (
+        "How many vehicles did 上海市普陀区司法局 hold at the end of 2025, according to its 2026 budget?",
+        "上海市普陀区司法局截至2025年底有多少辆公务用车？（2026年部门预算）",
+        "上海市普陀区财政局和上海市普陀区司法局2024年和2026年公务接待费",
+    ):
+        assert parse_comparison(question, catalogue) is None, question
     assert parse_comparison("上海市普陀区财政局2024年和2026年公务接待费", catalogue).mode == "trend"
