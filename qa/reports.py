@@ -226,13 +226,14 @@ def _contradicts(text: str, flat: str, body: str) -> bool:
     """The text names a region the body is not in, or a level of government it is not at."""
     parts = body_parts(body)
     own = {r.name for r in parts.regions} | {b.region for b in parts.named}
+    own_english = {e for r in parts.regions for e in r.english}  # "Suzhou" is 苏州 and 宿州: it names either
     lowered = text.lower()
     for region in _regions():
         if region.name in own or any(region.name in o for o in own):
             continue
         if any(n in flat for n in (region.name, *(s for s in region.short if len(s) >= 2))):
             return True
-        if any(_says(f" {lowered} ", e) for e in region.english):
+        if any(_says(f" {lowered} ", e) for e in region.english if e not in own_english):
             return True
     level = _level_of(body)
     return any(re.search(pattern, lowered) for lv, pattern in _LEVEL_EN.items() if lv != level and level)

@@ -161,3 +161,19 @@ def test_a_count_at_a_year_end_and_bodies_that_tie_are_no_trend(library: Library
     ):
         assert parse_comparison(question, catalogue) is None, question
     assert parse_comparison("上海市普陀区财政局2024年和2026年公务接待费", catalogue).mode == "trend"
+
+
+def test_an_english_city_name_two_cities_share_names_either() -> None:
+    """ "Suzhou" is 苏州 and 宿州, "Fuzhou" 福州 and 抚州 (corpus/schema/bodies.tsv lists every 地级市): it names the
+    body of either, never contradicts it; both bodies are named when the corpus holds both."""
+    from corpus.model import ReportIdentity
+    from qa.reports import Report, asked
+
+    def report(body: str) -> Report:
+        return Report(identity=ReportIdentity(body=body, year=2026, kind="预算"), doc_ids=[body], names=[body])
+
+    question = "What is the Suzhou Audit Bureau's 'three public expenses' budget for 2026?"
+    assert asked(question, [report("苏州市审计局"), report("无锡市审计局")]).bodies == ["苏州市审计局"]
+    assert asked(question, [report("苏州市审计局"), report("宿州市审计局")]).bodies == ["宿州市审计局", "苏州市审计局"]
+    fuzhou = "How much is the Fuzhou Municipal Bureau of Commerce's government procurement budget in 2026?"
+    assert asked(fuzhou, [report("福州市商务局"), report("湖州市退役军人事务局")]).bodies == ["福州市商务局"]
