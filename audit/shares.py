@@ -122,8 +122,9 @@ def _share_operands(
     if not bases and opened and share.measure == "占比" and "占" in _clause(text, offset, share):
         marker = opened[-1]  # "…9746.50万元，主要用于以下方面：社会保障和就业支出754.75万元，占7.74%"
         bases = [f for f in money if (f.end or 0) <= offset + marker and not _in_share_clause(text, offset, f)]
-        if lead is not None and lead not in bases and (lead.end or 0) <= offset + marker:
-            bases.append(lead)  # "…总预算18,728.91万元。收入包括：…；支出包括：一般公共服务支出15,291.3万元，占81.65%"
+        if bases and lead is not None and lead not in bases and (lead.end or 0) <= offset + marker:
+            # one more possible base, never the only one: "…总预算18,728.91万元。收入包括：A、B；支出包括：C，占P%"
+            bases.append(lead)
     return part, bases
 
 
