@@ -425,6 +425,8 @@ def test_stated_shares_of_the_total_a_paragraph_opens_with(read) -> None:
     assert any("81.65%" in r.message for r in holding(with_sentence(doc, 3, said.format("81.65")), "stated_shares"))
     assert not broken(with_sentence(doc, 3, said.format("81.65")), "stated_shares")
     assert "86.65%" in {f.found for f in broken(with_sentence(doc, 3, said.format("86.65")), "stated_shares")}
+    # never the only base: the seed's paragraph opens with 1178.28万元, its 三公 list's shares are of another total
+    assert [f.kind for f in broken(read(SEED), "stated_shares")] == ["unit_slip"]
 
 
 def test_stated_shares_down_a_list_of_lines(read) -> None:
