@@ -55,7 +55,7 @@ _SCOPE_WORDS = re.compile(
     r"部门预算|单位预算|部门决算|单位决算|\b(department(al)?|unit)(-level)?( budgets?| final accounts?)?\b", re.I
 )
 _AS_OF = re.compile(
-    r"\b(?:at|by) the end of (?:\w+ )?(20\d\d)\b|\bas of (?:\w+ )?(?:\d+, )?(20\d\d)\b"
+    r"\b(?:at|by) the end of (?:\w+ )?(20\d\d)\b|\b(?:as of|as at) (?:[\w,]+ ){0,3}?(20\d\d)\b"
     r"|截至\s*(20\d\d)|(20\d\d)\s*年\s*(?:年?底|年?末)",
     re.I,
 )

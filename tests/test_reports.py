@@ -157,6 +157,7 @@ def test_a_count_at_a_year_end_and_bodies_that_tie_are_no_trend(library: Library
     for question in (
         "How many vehicles did 上海市普陀区司法局 hold at the end of 2025, according to its 2026 budget?",
         "上海市普陀区司法局截至2025年底有多少辆公务用车？（2026年部门预算）",
+        "How many vehicles did 上海市普陀区司法局 have as of 31 July 2025, according to its 2026 budget?",
         "上海市普陀区财政局和上海市普陀区司法局2024年和2026年公务接待费",
     ):
         assert parse_comparison(question, catalogue) is None, question
