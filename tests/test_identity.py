@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from corpus.identity import body_parts, canonical_body, read_identity, short_forms
 from corpus.reader import read_document
 from tests.conftest import SAMPLES, SEED
@@ -78,22 +80,25 @@ def test_body_names_split_into_regions_and_kind_of_body() -> None:
     assert body_parts("西南大学").named[0].english[0] == "southwest university"
 
 
-def test_a_title_that_opens_with_its_year_and_a_comprehensive_budget(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "2026 年度无锡市教育局（本级）单位预算公开\n目录\n第一部分 无锡市教育局（本级）概况\n"
+            "一、主要职能\n无锡市教育局（本级）2026年度单位预算\n第四部分名词解释无锡市教育局所属单位……\n",
+            ("无锡市教育局", 2026, "预算", "单位"),
+        ),
+        (
+            "西安市发展和改革委员会2019 年部门综合预算说明\n一、 西安市发改委主要职责及机构设置\n"
+            "西安市发改委是市政府的组成部门之一，其主要职责是：拟订全市国民经济和社会发展战略。\n",
+            ("西安市发展和改革委员会", 2019, "预算", "部门"),
+        ),
+    ],
+)
+def test_a_title_opening_with_its_year_and_a_comprehensive_budget(tmp_path: Path, text: str, expected: tuple) -> None:
     """ "2026 年度无锡市教育局（本级）单位预算公开": the body is between the year and 单位预算, without its （本级）;
     headings run into the name in the text ("部分名词解释无锡市教育局") do not win; "部门综合预算" is a 预算."""
-    unit = tmp_path / "unit.txt"
-    unit.write_text(
-        "2026 年度无锡市教育局（本级）单位预算公开\n目录\n第一部分 无锡市教育局（本级）概况\n"
-        "一、主要职能\n无锡市教育局（本级）2026年度单位预算\n第四部分名词解释无锡市教育局所属单位……\n",
-        encoding="utf-8",
-    )
-    identity = read_identity(read_document(unit))
-    assert (identity.body, identity.year, identity.kind, identity.scope) == ("无锡市教育局", 2026, "预算", "单位")
-    plan = tmp_path / "plan.txt"
-    plan.write_text(
-        "西安市发展和改革委员会2019 年部门综合预算说明\n一、 西安市发改委主要职责及机构设置\n"
-        "西安市发改委是市政府的组成部门之一，其主要职责是：拟订全市国民经济和社会发展战略。\n",
-        encoding="utf-8",
-    )
-    identity = read_identity(read_document(plan))
-    assert (identity.body, identity.year, identity.kind) == ("西安市发展和改革委员会", 2019, "预算")
+    report = tmp_path / "report.txt"
+    report.write_text(text, encoding="utf-8")
+    identity = read_identity(read_document(report))
+    assert (identity.body, identity.year, identity.kind, identity.scope) == expected
