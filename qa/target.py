@@ -78,7 +78,8 @@ def resolve(question: Question) -> Target:
     def fitting(ids: list[str]) -> list[str]:
         return [i for i in ids if _kind_fits(schema, i, question)]
 
-    text = _EXCLUDED.sub(" ", _STATEMENT_NOTE.sub(" ", question.text))  # "（不含上年结转和结余）": not asked
+    noted = _STATEMENT_NOTE.sub(" ", question.text)  # a note on where to read the item names none
+    text = _EXCLUDED.sub(" ", noted)  # "（不含上年结转和结余）", "leaving out meetings": not asked
     if question.lang == "en":
         text = ENGLISH_BODY.sub(" ", text)  # the Bureau of Commerce is no 商业服务业 line
     names = _chinese_names(text, fitting)  # Chinese words in an English question are the most exact
@@ -90,10 +91,7 @@ def resolve(question: Question) -> Target:
         for group in question.terms if inherited else own:
             found = next((found for term in group if (found := _chinese_names(term, fitting))), [])
             names += [(n, ids) for n, ids in found if n not in _SCOPE_WORDS]  # "non-appropriation" names no fund
-    excluded = {
-        i for span in _EXCLUDED.findall(_STATEMENT_NOTE.sub(" ", question.text))
-        for _, ids in _all_names(span, fitting) for i in ids
-    }  # fmt: skip
+    excluded = {i for span in _EXCLUDED.findall(noted) for _, ids in _all_names(span, fitting) for i in ids}
     items: list[str] = []
     for _, ids in names:
         items += [i for i in ids if i not in items and i not in excluded]
@@ -106,7 +104,7 @@ def resolve(question: Question) -> Target:
     if _PART_OF.search(question.text) and not _INCLUDING.search(question.text):
         items = [i for i in items if not any(_contains(schema, i, j) for j in items if j != i)]
     if question.lang == "en":  # "how much of the procurement budget is for services": the part it names
-        items = list(dict.fromkeys(_named_part(schema, i, question.text) or i for i in items))
+        items = list(dict.fromkeys(_named_part(schema, i, text) or i for i in items))  # a body's words name no part
     narrower = [n for i in items for n in _narrower(schema, i, items)]
     codes = [c for c in _codes(question) if schema.lines[c].code in text]  # not a code a note rules out
     return Target(
