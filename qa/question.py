@@ -10,7 +10,7 @@ asked and change only what the follow-up says.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, cached_property
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -167,11 +167,29 @@ ENGLISH_BODY = re.compile(
 )
 
 
+class Phrase:
+    """An English phrase as whole words (`tail` may follow it: a plural s, a possessive). The glossary, the
+    schema's English names and the bodies' are thousands of phrases and a text holds few of them: the pattern is
+    compiled only for a text that holds the phrase at all, since compiling them all was most of a question's time."""
+
+    def __init__(self, phrase: str, tail: str, edge: str) -> None:
+        self.lowered = phrase.lower()
+        self.source = rf"(?<![{edge}]){re.escape(phrase)}{tail}(?![{edge}])"
+
+    @cached_property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile(self.source, re.I)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text) if self.lowered in text.lower() else None
+
+    def sub(self, replacement: str, text: str) -> str:
+        return self.pattern.sub(replacement, text) if self.lowered in text.lower() else text
+
+
 @cache
-def phrase_pattern(phrase: str, tail: str = "", edge: str = "a-z") -> re.Pattern[str]:
-    """An English phrase as whole words (`tail` may follow it: a plural s, a possessive), compiled once: the
-    glossary, the schema's English names and the bodies' are more patterns than `re` keeps compiled."""
-    return re.compile(rf"(?<![{edge}]){re.escape(phrase)}{tail}(?![{edge}])", re.I)
+def phrase_pattern(phrase: str, tail: str = "", edge: str = "a-z") -> Phrase:
+    return Phrase(phrase, tail, edge)
 
 
 def glossary_terms(text: str) -> list[list[str]]:
