@@ -146,7 +146,7 @@ def body_parts(body: str) -> BodyParts:
     regions: list[BodyName] = []
     names: list[str] = []
     while True:
-        known = next((r for r in _entries("region") if rest.startswith(r.name)), None)
+        known = next((r for r in _regions_by_first().get(rest[:1], []) if rest.startswith(r.name)), None)
         if known:
             regions.append(known)
             names.append(known.name)
@@ -393,8 +393,19 @@ def _part(doc: Document, evidence: dict[str, str]) -> str:
 # -- names --------------------------------------------------------------------------------------------------------
 
 
+@cache
 def _entries(what: str) -> list[BodyName]:
     return [b for b in load_bodies() if b.what == what]
+
+
+@cache
+def _regions_by_first() -> dict[str, list[BodyName]]:
+    """The regions by their first character, in bodies.tsv's order (longest first): a body name is matched
+    against the few that can start it, not all of them."""
+    out: dict[str, list[BodyName]] = {}
+    for region in _entries("region"):
+        out.setdefault(region.name[:1], []).append(region)
+    return out
 
 
 def _types_at(text: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 
 from pydantic import BaseModel, Field
 
@@ -96,8 +96,8 @@ def reports(library: Library, doc_ids: Iterable[str] | None = None) -> list[Repo
 def _grouped(library: Library, doc_ids: Iterable[str]) -> list[Report]:
     groups: dict[tuple, list[ReportIdentity]] = {}
     ids: dict[tuple, list[str]] = {}
-    for doc_id in doc_ids:
-        identity = library.identity(doc_id)
+    doc_ids = list(doc_ids)
+    for doc_id, identity in zip(doc_ids, library.identities(doc_ids), strict=True):
         key = report_key(identity)
         groups.setdefault(key, []).append(identity)
         ids.setdefault(key, []).append(doc_id)
@@ -227,16 +227,27 @@ def _contradicts(text: str, flat: str, body: str) -> bool:
     parts = body_parts(body)
     own = {r.name for r in parts.regions} | {b.region for b in parts.named}
     own_english = {e for r in parts.regions for e in r.english}  # "Suzhou" is 苏州 and 宿州: it names either
-    lowered = text.lower()
-    for region in _regions():
+    for region, in_chinese, english in _named_regions(text, flat):
         if region.name in own or any(region.name in o for o in own):
             continue
-        if any(n in flat for n in (region.name, *(s for s in region.short if len(s) >= 2))):
-            return True
-        if any(_says(f" {lowered} ", e) for e in region.english if e not in own_english):
+        if in_chinese or any(e not in own_english for e in english):
             return True
     level = _level_of(body)
-    return any(re.search(pattern, lowered) for lv, pattern in _LEVEL_EN.items() if lv != level and level)
+    return any(re.search(pattern, text.lower()) for lv, pattern in _LEVEL_EN.items() if lv != level and level)
+
+
+@lru_cache(maxsize=16)
+def _named_regions(text: str, flat: str) -> list[tuple[BodyName, bool, list[str]]]:
+    """The regions the text names: whether in Chinese, and by which English names. Found once per question, not
+    once for every body of the corpus that it is scored against."""
+    lowered = f" {text.lower()} "
+    out = []
+    for region in _regions():
+        in_chinese = any(n in flat for n in (region.name, *(s for s in region.short if len(s) >= 2)))
+        english = [e for e in region.english if _says(lowered, e)]
+        if in_chinese or english:
+            out.append((region, in_chinese, english))
+    return out
 
 
 def _unknown_body(text: str, flat: str) -> str:
