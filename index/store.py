@@ -19,7 +19,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -333,9 +333,16 @@ class Store:
 
     # -- documents -----------------------------------------------------------------------------
 
-    def documents(self) -> list[sqlite3.Row]:
-        """Every document's row: its identity without its content."""
-        return self.db.execute("SELECT * FROM documents ORDER BY name").fetchall()
+    def documents(self, columns: Sequence[str] = ("*",), doc_ids: Sequence[str] | None = None) -> list[sqlite3.Row]:
+        """Documents' rows (all, or those of `doc_ids`), in name order: these columns of them, without content."""
+        what = ", ".join(c if c == "*" else f'"{c}"' for c in columns)
+        if doc_ids is None:
+            return self.db.execute(f"SELECT {what} FROM documents ORDER BY name").fetchall()
+        rows: list[sqlite3.Row] = []
+        for start in range(0, len(doc_ids), 500):
+            part = list(doc_ids[start : start + 500])
+            rows += self.db.execute(f"SELECT {what} FROM documents WHERE id IN ({_marks(len(part))})", part)
+        return rows
 
     def load_document(self, doc_id: str) -> Document:
         row = self.db.execute("SELECT json FROM document_json WHERE doc_id = ?", (doc_id,)).fetchone()

@@ -23,14 +23,18 @@ def ask(
 ) -> tuple[Record, Question]:
     """Answer one question (restricted to the report file `doc` when given); also returns the parsed
     question, which a follow-up passes back as `previous`."""
-    question = parse_question(without_bodies(text, reports(library)), previous).model_copy(update={"text": text})
     if doc:
+        # the report is named: only its bodies' names are taken out of the question, so the catalogue of every
+        # report is never built (an open of 10,000 reports would build it for every question)
         doc_ids = library.find(doc)
+        question = parse_question(without_bodies(text, reports(library, doc_ids)), previous)
+        question = question.model_copy(update={"text": text})
         if not doc_ids:
             return Record(
                 id=qid, question=text, status="error", error=f"document {doc!r} is not in the corpus"
             ), question
         return (answer_comparison(library, text, qid, doc_ids) or answer_one(library, question, doc_ids, qid)), question
+    question = parse_question(without_bodies(text, reports(library)), previous).model_copy(update={"text": text})
     compared = answer_comparison(library, text, qid)
     if compared:
         return compared, question

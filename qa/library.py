@@ -31,6 +31,8 @@ DEFAULT_INDEX = ".dqa"
 RETRIEVAL: Mode = "lexical"
 FACTS_KEPT = 100  # documents whose facts stay in memory once fetched (a comparison over a folder reuses them)
 ROW_FIELDS = ("id", "path", "name", "title", "department", "year", "kind", "identity")
+OPEN_FIELDS = ("id", "path", "name")  # what an open reads of every document
+DETAIL_FIELDS = tuple(f for f in ROW_FIELDS if f not in OPEN_FIELDS)
 Retriever = Callable[[str, int, Sequence[str] | None], list[Hit]]
 
 
@@ -85,18 +87,21 @@ class StoredDocument(Document):
 
 
 class StoredDocuments(Mapping[str, Document]):
-    """Document id → document, for the documents a library opened; each built from its row on first access."""
+    """Document id → document, for the documents a library opened; each built from its row on first access. The
+    open reads only ids, paths and names: the rest of a row (its identity) is fetched for the documents a question
+    touches, or for all at once when the catalogue of reports is built."""
 
     def __init__(self, searcher: Searcher, rows: list[Mapping[str, Any]]) -> None:
         self._searcher = searcher
         self._rows = {row["id"]: row for row in rows}
+        self._details: dict[str, Mapping[str, Any]] = {}  # the rest of ROW_FIELDS, by id
         self._docs: dict[str, StoredDocument] = {}
         self._identities: dict[str, ReportIdentity | None] = {}
         self._folders: Corrections = {}  # the corrections files found, by folder
 
     def __getitem__(self, doc_id: str) -> Document:
         if doc_id not in self._docs:
-            row = self._rows[doc_id]
+            row = {**self._rows[doc_id], **self._detail(doc_id)}
             self._docs[doc_id] = StoredDocument.from_row(row, self.identity(doc_id), lambda: self._content(doc_id))
         return self._docs[doc_id]
 
@@ -105,9 +110,25 @@ class StoredDocuments(Mapping[str, Document]):
         open) applied: the catalogue of reports reads every one without building the documents."""
         if doc_id not in self._identities:
             row = self._rows[doc_id]
-            identity = ReportIdentity.model_validate_json(row["identity"]) if row["identity"] else None
+            raw = self._detail(doc_id)["identity"]
+            identity = ReportIdentity.model_validate_json(raw) if raw else None
             self._identities[doc_id] = identity and corrected(identity, row["path"], row["name"], self._folders)
         return self._identities[doc_id]
+
+    def fetch(self, doc_ids: Sequence[str]) -> None:
+        """Read the rows of these documents in one go (the catalogue reads every document's)."""
+        missing = [i for i in doc_ids if i not in self._details]
+        if not missing:
+            return
+        columns = ("id", *DETAIL_FIELDS)
+        with self._searcher.lock:
+            rows = self._searcher.store.documents(columns, None if len(missing) > len(self) // 2 else missing)
+        self._details.update((row["id"], row) for row in rows if row["id"] in self._rows)
+
+    def _detail(self, doc_id: str) -> Mapping[str, Any]:
+        if doc_id not in self._details:
+            self.fetch([doc_id])
+        return self._details[doc_id]
 
     def name(self, doc_id: str) -> str:
         return self._rows[doc_id]["name"]
@@ -190,7 +211,7 @@ class Library:
         searcher = Searcher(index_dir)
         wanted = [os.path.abspath(p) for p in paths]  # as index/ stores them: a linked report keeps its path
         rows = [
-            row for row in searcher.store.documents()
+            row for row in searcher.store.documents(OPEN_FIELDS)
             if not wanted or any(row["path"] == w or row["path"].startswith(w.rstrip(os.sep) + os.sep) for w in wanted)
         ]  # fmt: skip
         if not rows:
@@ -232,6 +253,12 @@ class Library:
             return identity
         doc = docs[doc_id]
         return ReportIdentity(body=doc.department or doc.name, year=doc.year, kind=doc.kind)
+
+    def identities(self, doc_ids: Sequence[str]) -> list[ReportIdentity]:
+        """The identities of these documents, their rows read at once."""
+        if isinstance(self.documents, StoredDocuments):
+            self.documents.fetch(doc_ids)
+        return [self.identity(i) for i in doc_ids]
 
     def name(self, doc_id: str) -> str:
         docs = self.documents
