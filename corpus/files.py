@@ -82,7 +82,7 @@ def _walk(folder: str) -> list[tuple[str, bool]]:
                         pending.append(entry.path)
                 elif os.path.splitext(entry.name)[1].lower() in SUPPORTED and (entry.is_file() or entry.is_symlink()):
                     out.append((entry.path, entry.is_symlink()))
-    return sorted(out, key=lambda found: found[0].split(os.sep))  # as paths sort: part by part
+    return sorted(out, key=lambda found: found[0].replace(os.sep, "\0"))  # as paths sort: part by part
 
 
 def _check_link(link: Path, root: Path) -> bool:

@@ -143,9 +143,9 @@ def _build(
     report.links = found.links
     for path, _ in found.refused:
         _forget(store, path, report)
-    _drop_deleted(store, found.folders, found.files, report)
     files = set(found.files)
-    known = {row["path"]: row for row in store.db.execute("SELECT path, mtime, size, parser FROM documents")}
+    known = {row["path"]: row for row in store.db.execute("SELECT id, path, mtime, size, parser FROM documents")}
+    _drop_deleted(store, found.folders, files, known, report)
     todo = [f for f in found.files if _needs_parse(store, f, known.get(f), report, files)]
     done = 0
     published = time.monotonic()
@@ -192,14 +192,14 @@ def _forget(store: Store, path: str, report: BuildReport) -> None:
         report.removed.append(path)
 
 
-def _drop_deleted(store: Store, roots: list[str], files: list[str], report: BuildReport) -> None:
-    """Documents whose file was under an indexed folder and is gone now."""
-    present = set(files)
-    for row in store.db.execute("SELECT id, path FROM documents").fetchall():
-        inside = any(row["path"].startswith(root + os.sep) for root in roots)
-        if inside and row["path"] not in present and not os.path.exists(row["path"]):
-            store.remove_document(row["id"])
-            report.removed.append(row["path"])
+def _drop_deleted(
+    store: Store, roots: list[str], files: set[str], known: dict[str, sqlite3.Row], report: BuildReport
+) -> None:  # fmt: skip
+    """Documents whose file was under an indexed folder and is gone now (`known`: every document's row by path)."""
+    for path in [p for p in known if p not in files]:
+        if any(path.startswith(root + os.sep) for root in roots) and not os.path.exists(path):
+            store.remove_document(known.pop(path)["id"])
+            report.removed.append(path)
 
 
 def _needs_parse(
