@@ -24,7 +24,7 @@ from corpus.schema import load_schema
 from qa.checks import cross_check
 from qa.compare_items import Found, family_for, find_family, find_generic
 from qa.library import Library
-from qa.question import Question, parse_question
+from qa.question import Question, as_of_years, detect_lang, parse_question
 from qa.record import AnswerValue, ComparisonRow, Record, cite
 from qa.render import format_yuan, shown
 from qa.reports import Report, asked, departments_first, region_names, reports, without_bodies
@@ -53,11 +53,6 @@ _SCOPES = re.compile(
 )
 _SCOPE_WORDS = re.compile(
     r"部门预算|单位预算|部门决算|单位决算|\b(department(al)?|unit)(-level)?( budgets?| final accounts?)?\b", re.I
-)
-_AS_OF = re.compile(
-    r"\b(?:at|by) the end of (?:\w+ )?(20\d\d)\b|\b(?:as of|as at) (?:[\w,]+ ){0,3}?(20\d\d)\b"
-    r"|截至\s*(20\d\d)|(20\d\d)\s*年\s*(?:年?底|年?末)",
-    re.I,
 )
 _MOST = re.compile(r"\b(most|highest|largest|biggest|top|more)\b|最多|最高|最大|最贵", re.I)
 _LEAST = re.compile(r"\b(least|lowest|smallest|fewest)\b|最少|最低|最小", re.I)
@@ -129,7 +124,7 @@ class Row:
 
 def parse_comparison(text: str, catalogue: list[Report]) -> Comparison | None:
     """A comparison or trend question over these reports, or None for a single-report question."""
-    lang = "zh" if re.search(r"[\u3400-\u9fff]", text) and not re.match(r"\s*[A-Za-z]", text) else "en"
+    lang = detect_lang(text)
     rank_ = (_RANK_EN if lang == "en" else _RANK_ZH).search(text)
     trend = (_TREND_EN if lang == "en" else _TREND_ZH).search(text)
     want = asked(text, catalogue)
@@ -147,7 +142,7 @@ def parse_comparison(text: str, catalogue: list[Report]) -> Comparison | None:
     stated_change = parse_question(text).measure in ("增减额", "增减率")  # "cut … compared with 2025": one figure
     # years without a trend word are a trend of one body; a year a stock is counted at is no report's ("held at the
     # end of 2025, according to its 2026 budget"), and bodies that tie are no body's trend
-    at = {int(y) for m in _AS_OF.finditer(text) for y in m.groups() if y}
+    at = as_of_years(text)
     implied = len([y for y in years if y not in at]) >= 2 and len(want.bodies) == 1
     if (trend and len(years) != 1) or (implied and not rank_ and not stated_change):
         span = (years[0], years[-1]) if len(years) >= 2 else None

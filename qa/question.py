@@ -39,7 +39,7 @@ _MEASURES_EN: list[tuple[str, str | None]] = [
     (r"\b(share|proportion|percent(age)? of( the)? total)\b", "占比"),
     (r"\b(completion rate|percent(age)? of( the)? budget|execution rate)\b", "完成率"),
     (r"\badjusted budget\b", "调整预算数"),
-    (r"\b(budget(ed)?|planned|allocated|appropriated for)\b", "预算数"),
+    (r"\b(budget(ed)?|planned|plans? to|will (?:spend|receive|get)|allocated|appropriated for)\b", "预算数"),
     (r"\b(executed|execution)\b", "执行数"),
     (r"\b(spent|spend|actual|final accounts?|paid|went to)\b", "决算数"),  # "basic expenditure" names a line
 ]
@@ -91,7 +91,16 @@ _STOP_EN = re.compile(
     r"and in|what about|how about|then|so|also|why|explain|reason|reasons|change|changed)\b",
     re.I,
 )
-_BASE_YEAR = re.compile(r"(?:compared (?:with|to)|than|比|较|与|相比|同比)\s*(?:the\s+)?(?:year\s+)?(20\d{2})", re.I)
+_BASE_YEAR = re.compile(
+    r"(?:compared (?:with|to)|than|from|over|比|较|与|相比|同比)\s*(?:the\s+)?(?:year\s+)?(?:fy\s*)?(20\d{2})", re.I
+)
+# the day a stock is counted on ("截至2025年底共有车辆37台", "as of October 2025"): a budget of 2026 counts it at
+# the end of 2025, so that year is no report's
+_AS_OF = re.compile(
+    r"\b(?:at|by) the end of (?:\w+ )?(20\d\d)\b|\b(?:as of|as at) (?:[\w,]+ ){0,3}?(20\d\d)\b"
+    r"|截至\s*(20\d\d)|(20\d\d)\s*年\s*(?:年?底|年?末)",
+    re.I,
+)
 _CODE = re.compile(r"(?<!\d)(\d{7}|\d{5})(?!\d)")
 # words that separate item names in a Chinese question: measures, comparisons, question words
 _ITEM_BREAK_ZH = re.compile(
@@ -256,6 +265,11 @@ def _asked_years(text: str) -> list[int]:
     "比2023年", "from 2023") is not the period asked for."""
     base = {m.group(1) for m in _BASE_YEAR.finditer(text)}
     return [int(y) for y in _YEAR.findall(text) if y not in base]
+
+
+def as_of_years(text: str) -> set[int]:
+    """The years the text dates a count at."""
+    return {int(y) for m in _AS_OF.finditer(text) for y in m.groups() if y}
 
 
 def _inherit(q: Question, previous: Question) -> Question:

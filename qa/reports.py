@@ -22,9 +22,8 @@ from corpus.identity import body_parts, report_key, short_forms
 from corpus.model import ReportIdentity
 from corpus.schema import BodyName, load_bodies
 from qa.library import Library
-from qa.question import ENGLISH_BODY, Question, phrase_pattern
+from qa.question import ENGLISH_BODY, Question, as_of_years, detect_lang, phrase_pattern
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 _REPORT_YEAR = re.compile(
@@ -129,6 +128,9 @@ def resolve(library: Library, text: str, question: Question) -> Resolution:
     # the year asked, not a base year ("compared with 2023"); of several, the one naming the report ("as of July 2025,
     # according to its 2026 budget")
     want.years = [question.year] if question.year else sorted({int(y) for y in _REPORT_YEAR.findall(text) if y})
+    counted = as_of_years(text)
+    if want.years and set(want.years) <= counted:
+        want.years = sorted({*want.years, *(y + 1 for y in want.years)})  # a budget counts at the year before's end
     held = [r for r in catalogue if not r.identity.template or r.identity.body in want.bodies]
     if want.unknown and not want.bodies:
         return Resolution(asked=want, missing=_not_held(want.unknown, catalogue, question.lang))
@@ -207,7 +209,7 @@ def _score(text: str, flat: str, body: str) -> float:
 
 
 def _english_score(text: str, body: str) -> float:
-    if _CJK.match(text.strip()[:1] or " "):
+    if detect_lang(text) == "zh":
         return 0
     lowered = f" {text.lower()} "
     parts = body_parts(body)
@@ -251,8 +253,8 @@ def _named_regions(text: str, flat: str) -> list[tuple[BodyName, bool, list[str]
 
 
 def _unknown_body(text: str, flat: str) -> str:
-    if _CJK.match(text.strip()[:1] or " "):
-        m = _BODY_WORD.search(_YEAR.sub(" ", flat))
+    if detect_lang(text) == "zh":
+        m = _BODY_WORD.search(re.sub(r"(?<!\d)20\d{2}年?度?", " ", flat))
         return m.group() if m else ""
     lowered = f" {text.lower()} "
     for entry in load_bodies():
@@ -335,7 +337,7 @@ def without_bodies(text: str, catalogue: list[Report]) -> str:
     names |= {n for r in _regions() for n in (r.name, *r.short) if len(n) >= 2}
     for name in sorted((n for n in names if len(n) >= 2), key=len, reverse=True):
         text = text.replace(name, " ")
-    if _CJK.match(text.strip()[:1] or " "):
+    if detect_lang(text) == "zh":
         return text
     phrases = {e for b in load_bodies() for e in b.english} | {"general office", "people's government"}
     for phrase in sorted(phrases, key=len, reverse=True):
