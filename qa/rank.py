@@ -25,7 +25,7 @@ from qa.match import GENERIC, item_score
 from qa.question import Question
 from qa.record import Alternative, cite
 from qa.render import format_yuan, shown
-from qa.target import Target, item_kind, names_an_item, resolve
+from qa.target import Target, item_kind, names_an_item, resolve, says_where
 
 _PRINTED_NUMBER = re.compile(r"[-(]?\d[\d,]*(?:\.\d+)?\)?")
 MIN_ITEM_SCORE = 0.62
@@ -80,7 +80,7 @@ def _asks_more(q: Question, target: Target, library: Library, doc_ids: list[str]
     labels: list[str] | None = None
     for group in q.terms:
         terms = [label_key(t) for t in group]
-        if any(len(t) < 4 or t in GENERIC or names_an_item(t) for t in terms):
+        if any(len(t) < 4 or t in GENERIC or names_an_item(t) or says_where(t, q.text) for t in terms):
             continue
         if any(_names_report(t, d) for t in group for d in docs):
             continue
@@ -163,7 +163,7 @@ def _stated_line(fact: Fact, target: Target, schema: Schema) -> str | None:
 def _fits(q: Question, fact: Fact, doc: Document, period: int | None, target: Target, line: str) -> bool:
     """The asked (or the report's own) measure and period, the item's kind of number, the asked scope. A stock
     ("截至2025年8月31日，共有车辆3辆") is dated by the day it is counted on."""
-    if period is not None and fact.period != period and not (fact.kind == "count" and f"{period}年" in fact.quote):
+    if period is not None and fact.period != period and not (fact.kind == "count" and _counted_in(fact, period)):
         return False
     kind = item_kind(line)
     if q.measure == "增减额" and q.number_kind is None:  # a change asked with no unit: its amount or its rate
@@ -172,9 +172,15 @@ def _fits(q: Question, fact: Fact, doc: Document, period: int | None, target: Ta
     if fact.kind != ("count" if wanted_kind == "count" else wanted_kind):
         return False
     measure = q.measure or OWN_MEASURE.get(doc.kind, "")
-    if fact.measure != measure and not (q.measure is None and fact.measure in ("", "执行数", "数量")):
+    counted = wanted_kind == "count" and q.measure in ("预算数", "决算数")  # "according to its budget": a count
+    if fact.measure != measure and not ((q.measure is None or counted) and fact.measure in ("", "执行数", "数量")):
         return False
     return _in_scope(fact, target)
+
+
+def _counted_in(fact: Fact, year: int) -> bool:
+    """A count dated in its sentence by the year asked ("截至 2025 年底，共有车辆 37 台")."""
+    return f"{year}年" in fact.quote.replace(" ", "")
 
 
 def _in_scope(fact: Fact, target: Target) -> bool:
@@ -209,7 +215,11 @@ def _says_scope(fact: Fact, target: Target) -> bool:
 
 
 def _states(fact: Fact, target: Target, schema: Schema) -> bool:
-    """A narrative amount the classifier left unplaced whose sentence names the item right before it."""
+    """A narrative amount the classifier left unplaced whose sentence names the item right before it. Not for a
+    function or economic line: a sentence naming one ("律师管理工作419.35万元") is a project's money, not the line's."""
+    line = schema.lines.get(target.items[0])
+    if line is not None and line.classification in ("function", "economic"):
+        return False
     context = label_key(_context(fact)[:80])
     names = [label_key(n) for i in target.items[:1] for n in _item_names(schema, i)]
     return any(len(n) >= 3 and n in context for n in names)

@@ -58,7 +58,14 @@ _AROUND_NAMES = re.compile(
 # "(the 三公 statement, not the 30216 line)"): it says where to read the item, it names no item
 _STATEMENT_NOTE = re.compile(r"[（(][^（()）]*(?:口径|表|\b(?:statement|table|line|column)s?\b)[^（()）]*[)）]", re.I)
 _GLOSS = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]")
+_A_TABLE = re.compile(r"表[中里内]?$")  # "收支总表中": where the figure is printed
 _GENERIC = {"合计", "总计", "小计", "支出", "收入", "其他", "项目", "服务", "工程", "货物"}
+
+
+def says_where(term: str, text: str) -> bool:
+    """The question's word says where to read the item, not what it is: a table's name ("收支总表中") or a word of
+    a note on which statement is meant ("（按表中所列数字）")."""
+    return bool(_A_TABLE.search(term)) or any(term in note for note in _STATEMENT_NOTE.findall(text))
 
 
 class Target(BaseModel):
