@@ -3,8 +3,9 @@ and whether it holds the narrative, the tables or both.
 
 Everything is read from what the document prints, most trusted first: the labels of its cover and table headers
 ("预算主管部门：…", "部门：…", "编制单位：…"), its title line ("上海市普陀区财政局2024年度部门决算"), its table titles,
-its text. The file name is the last resort and only for the year and kind ("2017年度部门预算公开表.pdf" is 江苏省政协
-办公厅's, as every one of its tables says). Each field keeps its evidence, so `dqa reports` can show where it was read.
+its text. The file name is the last resort: for the year and kind ("2017年度部门预算公开表.pdf" is 江苏省政协
+办公厅's, as every one of its tables says), and for the body only when the document prints none. Each field
+keeps its evidence, so `dqa reports` can show where it was read.
 
 Body names are split into region + name with the reviewed list in corpus/schema/bodies.tsv (region names, kinds of
 body, a few named bodies), which also gives the short forms and English names questions use. A user corrects a
@@ -340,6 +341,13 @@ def _body(doc: Document, title: tuple[int, str, re.Match[str]] | None, evidence:
         best = max(named, key=lambda o: named[o])
         evidence["body"] = f"text: {best} (named {named[best]}× on the first pages)"
         return best
+    # a tables-only PDF may print no body at all (北京: "预算01表 收支总表"): the file name's, when it names a body of
+    # a known region and kind ("附件2：北京市司法局2026年度部门预算报表.pdf"), links it to its narrative
+    stem = _SPACE.sub("", os.path.splitext(doc.name)[0])
+    named = [o for o in map(canonical_body, _ORG.findall(stem)) if body_parts(o).regions and body_parts(o).type]
+    if named:
+        evidence["body"] = f"file name: {doc.name}"
+        return max(named, key=len)
     evidence["body"] = "not printed"
     return ""
 
