@@ -27,6 +27,7 @@ from corpus.schema import Line, Schema, Statement, label_key, load_schema, norma
 _FUNC_CODE = re.compile(r"2\d{2}(?:\d{2}){0,2}")
 _ECON_CODE = re.compile(r"[35]\d{2}(?:\d{2})?")
 _ANY_CODE = re.compile(r"\d{3}(?:\d{2}){0,2}")
+_CODE_DASH_NAME = re.compile(r"(\d{3}(?:\d{2}){0,2})[-－—]([\u4e00-\u9fff].*)")
 _PART = re.compile(r"\d{2}")
 _TOTAL_WORDS = {"合计", "总计", "小计", "合计数", "总合计"}
 _MEASURE_TAIL = re.compile(r"(?:预算数|决算数|执行数|预算|决算|支出|经费)$")
@@ -418,7 +419,11 @@ class _RowClassifier:
         for cell in cells:
             t = _compact(cell.text)
             k = _kind(t)
-            if k == "code" or (k == "part" and codes):
+            joined = _CODE_DASH_NAME.fullmatch(t)
+            if joined:  # "2040601-行政运行": the code and the name in one cell
+                codes.append(joined.group(1))
+                labels.append(joined.group(2))
+            elif k == "code" or (k == "part" and codes):
                 codes.append(t)
             elif k == "label":
                 labels.append(t)

@@ -95,6 +95,9 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
     """One fact per numeric body cell, labelled by its row label(s), codes and header path."""
     facts: list[Fact] = []
     inherited: dict[int, str] = {}
+    # the caption's unit, else one printed in a header row over other columns ("预算01表收支总表 | 金额单位：万元")
+    table_unit = table.unit or next((u for r in table.header_rows for c in r if (u := unit_in(c.text))), None)
+    figure_cols = {c.col for r in table.body_rows for c in r if _is_amount_cell(c, r, table)}
     for index, row in enumerate(table.body_rows):
         cells = sorted(row, key=lambda c: c.col)
         if _numbers_columns(cells):
@@ -109,11 +112,11 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
         codes = [c.text.replace(" ", "") for c in cells if _is_code_cell(c.text, cells, c.col)]
         code = "".join(codes) or None
         for cell in amounts:
-            labels, inherited_first = _row_labels(cells, cell.col, amounts, inherited)
+            labels, inherited_first = _row_labels(cells, cell.col, amounts, inherited, figure_cols)
             if labels and any(w in labels[-1] for w in ("编码", "代码", "编号")):
                 continue  # an identifier printed as a number is not an amount
             header = table.column_path(index, cell.col)
-            unit = _header_unit(header) or _header_unit(labels) or table.unit
+            unit = _header_unit(header) or _header_unit(labels) or table_unit
             amount = parse_cell(cell.text, unit)
             if amount is None:
                 continue
@@ -195,11 +198,14 @@ def _is_part(text: str) -> bool:
     return len(text) == 2 and text.isdigit()
 
 
-def _row_labels(cells: list, col: int, amounts: list, inherited: dict[int, str]) -> tuple[list[str], bool]:
+def _row_labels(
+    cells: list, col: int, amounts: list, inherited: dict[int, str], table_amount_cols: set[int]
+) -> tuple[list[str], bool]:  # fmt: skip
     """Text cells between the previous amount and this one; else the row's leading labels.
     Also whether the first label was inherited from a merged first column above.
 
-    In two-column layouts (收入 | 决算数 | 支出 | 决算数) each amount has its own label.
+    In two-column layouts (收入 | 决算数 | 支出 | 决算数) each amount has its own label, also when the row's 收入
+    amount is blank: the labels after the table's last amount column before this one.
     """
     amount_cols = [a.col for a in amounts]
     prev = max((c for c in amount_cols if c < col), default=-1)
@@ -208,6 +214,9 @@ def _row_labels(cells: list, col: int, amounts: list, inherited: dict[int, str])
         return [
             c.text for c in cells if lo < c.col < hi and c.text and not is_code(c.text) and parse_cell(c.text) is None
         ]
+
+    if prev == -1:
+        prev = max((c for c in table_amount_cols if c < col and labels_between(c, col)), default=-1)
 
     own = labels_between(prev, col)
     if own:

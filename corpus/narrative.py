@@ -165,14 +165,15 @@ class _NarrativeClassifier:
         return _SIDE_LINES[(m.group("side") or m.group("side2"), bool(m.group("this")))]
 
     def lead(self, paragraph: str) -> str | None:
-        """The 类/款/项 a numbered paragraph opens with ("11、住房保障支出（类）住房改革支出（款）购房补贴（项）。
-        主要用于：…。年初预算为258.50万元，支出决算为258.40万元。"): the item of the figures its later sentences
-        print bare."""
+        """The item a numbered paragraph opens with, as a 类/款/项 path ("11、住房保障支出（类）住房改革支出（款）
+        购房补贴（项）。主要用于：…。年初预算为258.50万元，支出决算为258.40万元。") or as the whole opening line
+        ("（一）因公出国（境）费用。2026年预算数48.24万元"): the item of the figures its later sentences print bare."""
         head = normalize(re.split(r"[。：:，,；;]", paragraph, maxsplit=1)[0])
         m = _FUNCTION_PATH.search(head) if len(head) <= 80 else None
-        if m is None or not _LEAD_END.fullmatch(head[m.end() :]):
-            return None  # the path must close the opening line ("…（款）事" is cut, not a 款), its amount aside
-        return self._function_path(m)
+        if m is not None and _LEAD_END.fullmatch(head[m.end() :]):
+            return self._function_path(m)  # the path must close the opening line ("…（款）事" is cut, not a 款)
+        named = self.names.get(label_key(head)) if re.match(_NUMBERED, head) else None
+        return named if named and self._fits(named, "money") else None
 
     def _fund_total(self, item_id: str) -> bool:
         """A line that is a fund's total (财政拨款收入/支出, 一般公共预算财政拨款收入 …): printed after an item's
