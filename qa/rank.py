@@ -135,6 +135,7 @@ def _on_schema(
             score += near.get((doc_id, fact.page, fact.table_id, fact.row), 0.0) + (0.0 if fact.line else -0.1)
             score += 0.1 if _worded_as_asked(fact, target) else 0.0
             score += 0.5 if fact.line in target.codes else 0.0
+            score -= 0.3 if _of_which(fact) else 0.0
             if _collides_with_budget(fact, facts):
                 score -= 0.1
             out.append(Candidate(fact, doc, score, 1.0 - 0.05 * order))
@@ -176,6 +177,12 @@ def _fits(q: Question, fact: Fact, doc: Document, period: int | None, target: Ta
     if fact.measure != measure and not ((q.measure is None or counted) and fact.measure in ("", "执行数", "数量")):
         return False
     return _in_scope(fact, target)
+
+
+def _of_which(fact: Fact) -> bool:
+    """A narrative figure in a 其中 sentence ("本部门共有车辆55辆。其中，一般公务用车13辆") is a part of the one
+    before it: the whole comes first."""
+    return fact.source == "text" and fact.quote.lstrip("，,：:、 ").startswith("其中")
 
 
 def _counted_in(fact: Fact, year: int) -> bool:
