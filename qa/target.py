@@ -91,7 +91,10 @@ def resolve(question: Question) -> Target:
         text = ENGLISH_BODY.sub(" ", text)  # the Bureau of Commerce is no 商业服务业 line
     names = _chinese_names(text, fitting)  # Chinese words in an English question are the most exact
     if question.lang == "en":
-        names = _glosses(text, fitting) + names + _english_names(text, fitting)
+        # an item glossed in Chinese ("'running cost of the organ' (机关运行经费)") is that item: the English words
+        # then only say it again, or name a broader line ("running cost": 基本支出)
+        glossed = any(n not in _SCOPE_WORDS for n, _ in names)
+        names = _glosses(text, fitting) + names + ([] if glossed else _english_names(text, fitting))
     if question.lang == "en" or not names:  # the glossary's Chinese for English words; a follow-up's inherited item
         own = glossary_terms(_without_bodies(text)) if question.lang == "en" else []  # a body is no 自然资源 line
         inherited = question.lang != "en" or (question.follow_up and not own)  # "and in 2018?" keeps its item
