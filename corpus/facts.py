@@ -95,9 +95,11 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
     """One fact per numeric body cell, labelled by its row label(s), codes and header path."""
     facts: list[Fact] = []
     inherited: dict[int, str] = {}
-    # the caption's unit, else one printed in a header row over other columns ("预算01表收支总表 | 金额单位：万元")
-    table_unit = table.unit or next((u for r in table.header_rows for c in r if (u := unit_in(c.text))), None)
-    figure_cols = {c.col for r in table.body_rows for c in r if _is_amount_cell(c, r, table)}
+    # a unit printed in a header row over other columns ("预算01表收支总表 | 金额单位：万元")
+    table_unit = next((u for r in table.header_rows for c in r if (u := unit_in(c.text))), None)
+    # a two-sided table (收入 | 预算数 | 支出 | 预算数: two label heads) labels each side's amounts on its own
+    heads = sum(re.sub(r"\s", "", c.text) in ("项目", "科目", "项目名称") for r in table.header_rows for c in r)
+    figure_cols = {c.col for r in table.body_rows for c in r if _is_amount_cell(c, r, table)} if heads >= 2 else set()
     for index, row in enumerate(table.body_rows):
         cells = sorted(row, key=lambda c: c.col)
         if _numbers_columns(cells):
@@ -116,7 +118,9 @@ def table_facts(doc: Document, table: Table) -> list[Fact]:
             if labels and any(w in labels[-1] for w in ("编码", "代码", "编号")):
                 continue  # an identifier printed as a number is not an amount
             header = table.column_path(index, cell.col)
-            unit = _header_unit(header) or _header_unit(labels) or table_unit
+            unit = _header_unit(header) or _header_unit(labels) or table.unit
+            if unit is None and any(w in h for h in header for w in _AMOUNT_HEADER):
+                unit = table_unit  # only under an amount's head: a performance table's 指标值 stays a number
             amount = parse_cell(cell.text, unit)
             if amount is None:
                 continue
