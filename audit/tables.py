@@ -291,7 +291,8 @@ def _row_totals(report: Report, statement: Statement, facts: list[Fact], titles:
 
 def _row_parts(report: Report, statement: Statement, table: Table, row: list[Fact]) -> list[tuple[Fact, list[Fact]]]:
     """(合计 column, its parts) in one row. A part is a sibling breakdown column or a sibling group's own 小计; a
-    group printed without its 小计, or a column id printed twice, leaves the structure unclear and the row unjudged."""
+    group printed without its 小计, a column id printed twice, or an amount in a column the schema cannot place
+    (重庆's "一般公共预算拨款收入" beside 总计 is only "预算数") leaves the structure unclear and the row unjudged."""
     ids = {id(f): (f.column or "").split("/") for f in row if not _of_which_column(table, f)}
     counts = Counter(tuple(v) for v in ids.values())
     if any(n > 1 for n in counts.values()):
@@ -302,6 +303,8 @@ def _row_parts(report: Report, statement: Statement, table: Table, row: list[Fac
         if len(path) < 2 or path[-2] != "total":
             continue
         prefix, measure = path[:-2], path[-1]
+        if any(f is not whole and ids.get(id(f)) == [*prefix, measure] for f in row):
+            continue  # a column beside the total that names no part
         groups: dict[str, list[tuple[list[str], Fact]]] = defaultdict(list)
         for f in row:
             other = ids.get(id(f), [])
