@@ -112,7 +112,10 @@ def _column_sums(
         for parent, parts in tree.values():
             if any(_of_which(p) for p in parts):
                 continue  # "其中" lists only some of the parts
-            out.append(_sum_result(_rule(report.schema, parent), parent, parts, titles))
+            rule = _rule(report.schema, parent)
+            if rule == "year_totals" and len(parts) < 2:
+                continue  # a year's total is never one 类 alone: the other rows were not read (烟台's 公开表4)
+            out.append(_sum_result(rule, parent, parts, titles))
         total = _other_column_total(report.schema, statement, group, facts)
         if total is not None:
             classes = [f for f in group if report.schema.lines[f.line or ""].level == "类"]
@@ -135,6 +138,9 @@ def _other_column_total(schema: Schema, statement: Statement, group: list[Fact],
         return None
     if len(classes) != len(group):
         return None
+    column = [f for f in facts if f.table_id == group[0].table_id and f.col == group[0].col and f.kind == "money"]
+    if len(classes) < 2 or any(f.line is None for f in column):
+        return None  # one 类 alone, or amounts the schema cannot place: the rows read may not be all of them
     totals = [
         f for f in facts if f.line == "exp_this_year" and f.col != group[0].col and f.table_id == group[0].table_id
     ]
