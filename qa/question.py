@@ -22,8 +22,13 @@ NumberKind = Literal["money", "count", "percent"] | None
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
-_LAST_YEAR_EN = re.compile(r"\b(last|previous|prior) year\b|\bthe year before\b", re.I)
-_LAST_YEAR_ZH = re.compile(r"上年|去年|上一年|上年度")
+# "last year's figure"; not the carry-over from last year, which is a line of this year's report (上年结转)
+_LAST_YEAR_EN = re.compile(
+    r"(?<!carried over from )(?<!carried forward from )(?<!carry-over from )(?<!brought forward from )"
+    r"\b(?:(?:last|previous|prior) year|the year before)\b(?!['’]s (?:balance|carry-over|surplus))",
+    re.I,
+)
+_LAST_YEAR_ZH = re.compile(r"(?:上年|去年|上一年|上年度)(?!(?:财政拨款)?(?:结转|结余))")
 
 # measure words, most specific first: (pattern, measure)
 _MEASURES_EN: list[tuple[str, str | None]] = [
