@@ -180,9 +180,12 @@ def _fits(q: Question, fact: Fact, doc: Document, period: int | None, target: Ta
 
 
 def _of_which(fact: Fact) -> bool:
-    """A narrative figure in a 其中 sentence ("本部门共有车辆55辆。其中，一般公务用车13辆") is a part of the one
-    before it: the whole comes first."""
-    return fact.source == "text" and fact.quote.lstrip("，,：:、 ").startswith("其中")
+    """A narrative figure after 其中 ("本部门共有车辆55辆。其中，一般公务用车13辆") is a part of the one before it:
+    the whole comes first."""
+    if fact.source != "text":
+        return False
+    at = fact.quote.find(fact.printed)
+    return "其中" in fact.quote[:at] if at >= 0 else fact.quote.lstrip("，,：:、 ").startswith("其中")
 
 
 def _counted_in(fact: Fact, year: int) -> bool:
