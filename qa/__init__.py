@@ -16,6 +16,7 @@ from qa.record import AnswerValue, Citation, ComparisonRow, Record
 from qa.reports import Report, reports, resolve, without_bodies
 
 __all__ = ["Citation", "ComparisonRow", "Library", "Question", "Record", "ask"]
+PER_REPORT_MAX = 12  # a question fitting more reports than this is asked to name one, not answered for each
 
 
 def ask(
@@ -47,9 +48,26 @@ def ask(
     )
     if resolution.missing:
         return Record(id=qid, question=text, status="not_found", answer=AnswerValue(text=resolution.missing)), question
-    if len(resolution.reports) > 1 and resolution.asked.bodies:
-        return _per_report(library, question, resolution.reports, qid), question
+    chosen = resolution.reports
+    if len(chosen) > 1 and (resolution.asked.bodies or len({r.identity.body for r in chosen}) > 1):
+        # several reports fit, or a question that names no body fits several bodies' reports: never one of them
+        # picked for it (another body's figure is the wrong answer that ends up in print)
+        if len(chosen) > PER_REPORT_MAX:
+            return Record(
+                id=qid, question=text, status="not_found", answer=AnswerValue(text=_name_one(question, chosen))
+            ), question
+        return _per_report(library, question, chosen, qid), question
     return answer_one(library, question, resolution.doc_ids, qid), question
+
+
+def _name_one(question: Question, chosen: list[Report]) -> str:
+    bodies = len({r.identity.body for r in chosen})
+    if question.lang == "zh":
+        return f"{len(chosen)}份报告（{bodies}个单位）符合问题：请在问题中写明单位和年份，或用 --doc 指定报告。"
+    return (
+        f"{len(chosen)} reports of {bodies} bodies fit the question: name the body and year in the question, or the "
+        "report with --doc."
+    )
 
 
 def _per_report(library: Library, question: Question, chosen: list[Report], qid: str) -> Record:

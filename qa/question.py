@@ -30,6 +30,10 @@ _LAST_YEAR_EN = re.compile(
 )
 _LAST_YEAR_ZH = re.compile(r"(?:上年|去年|上一年|上年度)(?!(?:财政拨款)?(?:结转|结余))")
 
+# money a body is to spend or receive: a budget's figure ("How much will X spend on …", "plans to spend")
+PLANNED_EN = re.compile(
+    r"\bwill\b[^?.]{0,80}?\b(?:spend|receive|get|allocate)\b|\b(?:plans?|intends?) to(?: spend| receive| get)?\b", re.I
+)
 # measure words, most specific first: (pattern, measure)
 _MEASURES_EN: list[tuple[str, str | None]] = [
     (r"\b(unspent|left over|left|remaining|not spent|unused)\b", None),
@@ -44,7 +48,7 @@ _MEASURES_EN: list[tuple[str, str | None]] = [
     (r"\b(share|proportion|percent(age)? of( the)? total)\b", "占比"),
     (r"\b(completion rate|percent(age)? of( the)? budget|execution rate)\b", "完成率"),
     (r"\badjusted budget\b", "调整预算数"),
-    (r"\b(budget(ed)?|planned|plans? to|will (?:spend|receive|get)|allocated|appropriated for)\b", "预算数"),
+    (rf"\b(budget(ed)?|planned|allocated|appropriated for)\b|{PLANNED_EN.pattern}", "预算数"),
     (r"\b(executed|execution)\b", "执行数"),
     (r"\b(spent|spend|actual|final accounts?|paid|went to)\b", "决算数"),  # "basic expenditure" names a line
 ]

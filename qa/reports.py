@@ -22,7 +22,7 @@ from corpus.identity import body_parts, report_key, short_forms
 from corpus.model import ReportIdentity
 from corpus.schema import BodyName, load_bodies
 from qa.library import Library
-from qa.question import ENGLISH_BODY, Question, as_of_years, detect_lang, phrase_pattern
+from qa.question import ENGLISH_BODY, PLANNED_EN, Question, as_of_years, detect_lang, phrase_pattern
 
 _SPACE = re.compile(r"\s+")
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -168,7 +168,7 @@ def departments_first(chosen: list[Report]) -> list[Report]:
 
 
 def _kind(text: str) -> str | None:
-    plain = _NOT_KIND.sub(" ", text)
+    plain = PLANNED_EN.sub(" budgeted ", _NOT_KIND.sub(" ", text))  # "will spend" is a budget's, not an outturn
     budget = "预算" in plain or _BUDGET_EN.search(plain)
     final = re.search("决算|实际|花了", plain) or _FINAL_EN.search(plain)
     if budget and not final:
