@@ -485,3 +485,35 @@ def test_template_leftovers(read) -> None:
     assert not broken(doc, "template_leftovers")
     found = broken(edit_text(doc, "减少63.14万元", "减少（增加）63.14万元"), "template_leftovers")
     assert found and found[0].found == "减少（增加）"
+
+
+def _text_report(tmp_path: Path, name: str, title: str, rows: list[list[str]]) -> Document:
+    text = f"{title}\n单位：万元\n\n" + "\n\n".join("\n".join("\t" + c for c in r) for r in rows) + "\n\n\n正文。\n"
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_document(path)
+
+
+def test_a_row_with_a_column_the_schema_cannot_place_is_not_summed(tmp_path: Path) -> None:
+    """重庆's 收入总体情况表 prints 一般公共预算拨款收入 beside 总计, a column no breakdown names: 总计 is not 事业收入
+    alone, and the row is left unjudged rather than accused."""
+    doc = _text_report(
+        tmp_path, "重庆市规划和自然资源局2026年部门预算.txt", "2026年部门收入总体情况表",
+        [["科目编码", "科目名称", "总计", "一般公共预算拨款收入", "事业收入"],
+         ["2200101", "行政运行", "100.00", "90.00", "10.00"],
+         ["2200102", "一般行政管理事务", "50.00", "40.00", "10.00"]],
+    )  # fmt: skip
+    assert not broken(doc, "row_totals")
+    assert not [r for r in evaluate(doc, document_facts(doc)) if r.rule == "row_totals" and r.status != "holds"]
+
+
+def test_a_years_total_is_not_summed_from_one_class_alone(tmp_path: Path) -> None:
+    """烟台's 公开表4 as read keeps one 类 row of several: 本年支出合计 against that one 类 is a reading gap."""
+    doc = _text_report(
+        tmp_path, "烟台市统计局2026年部门预算.txt", "2026年财政拨款收支总体情况表",
+        [["项目", "预算数", "项目", "预算数"],
+         ["一、本年收入", "2,123.11", "一、本年支出", "2,123.11"],
+         ["一般公共预算拨款", "2,123.11", "住房保障支出", "124.48"],
+         ["本年收入合计", "2,123.11", "本年支出合计", "2,123.11"]],
+    )  # fmt: skip
+    assert not broken(doc, "year_totals")

@@ -244,3 +244,28 @@ def test_an_item_named_before_a_fund_word_is_that_items_figure(tmp_path) -> None
     path.write_text("某某局2026年部门预算\n2026 年本部门委托业务费财政拨款预算总额 236.75 万元。\n", encoding="utf-8")
     (fact,) = [f for f in document_facts(read_document(path)) if f.printed.startswith("236.75")]
     assert (fact.line, fact.scope) == ("e30227", "fiscal")
+
+
+def test_beijings_statement_printed_under_its_number_with_the_unit_in_a_header_row(tmp_path) -> None:
+    """北京's 报表 print "预算01表收支总表" and "金额单位：万元" as header rows, not as a caption: the unit is every
+    amount column's; a row whose 收入 amount is blank labels its 支出 amount with the 支出 item; "2040606-律师管理"
+    is the code and the name in one cell."""
+    summary = [
+        ["预算01表收支总表", "", "", "金额单位：万元"],
+        ["收入", "", "支出", ""],
+        ["项目", "预算数", "项目", "预算数"],
+        ["一、一般公共预算拨款收入", "29,569.515638", "一、一般公共服务支出", ""],
+        ["二、事业收入", "", "二、社会保障和就业支出", "2,218.235324"],
+    ]
+    spending = [["项目", "预算数"], ["2040601-行政运行", "100.00"], ["2040606-律师管理", "20.00"]]
+    text = "\n\n".join("\n".join("\t" + c for c in r) for r in summary) + "\n\n\n预算03表支出总表\n单位：万元\n\n"
+    text += "\n\n".join("\n".join("\t" + c for c in r) for r in spending) + "\n\n\n正文。\n"
+    path = tmp_path / "附件2：北京市司法局2026年度部门预算报表.txt"
+    path.write_text(text, encoding="utf-8")
+    facts = [f for f in document_facts(read_document(path)) if f.source == "table"]
+    assert [(f.subject, f.unit, f.line, f.statement) for f in facts] == [
+        ("一、一般公共预算拨款收入", "万元", "inc_gp", "budget_summary"),
+        ("二、社会保障和就业支出", "万元", "f208", "budget_summary"),
+        ("2040601-行政运行", "万元", "f2040601", "budget_expense"),
+        ("2040606-律师管理", "万元", "f2040606", "budget_expense"),
+    ]

@@ -102,3 +102,15 @@ def test_a_title_opening_with_its_year_and_a_comprehensive_budget(tmp_path: Path
     report.write_text(text, encoding="utf-8")
     identity = read_identity(read_document(report))
     assert (identity.body, identity.year, identity.kind, identity.scope) == expected
+
+
+def test_a_document_that_prints_no_body_takes_the_file_names(tmp_path: Path) -> None:
+    """北京's 报表 PDF prints no body anywhere: the file name names it, so the tables join their narrative."""
+    report = tmp_path / "附件2：北京市司法局2026年度部门预算报表.txt"
+    report.write_text("预算01表收支总表\n金额单位：万元\n一、一般公共预算拨款收入 29,569.515638\n", encoding="utf-8")
+    identity = read_identity(read_document(report))
+    assert (identity.body, identity.year, identity.kind) == ("北京市司法局", 2026, "预算")
+    assert identity.evidence["body"].startswith("file name")
+    unnamed = tmp_path / "附件2：2026年度部门预算报表.txt"
+    shutil.copy(report, unnamed)
+    assert read_identity(read_document(unnamed)).body == ""  # no body in the name either: none is made up

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from corpus.reader import read_document
 from qa import ask
 from qa.library import Library
 from tests.conftest import SEED
@@ -135,12 +136,51 @@ def test_share_of_a_printed_base_is_recomputed(library: Library) -> None:
     assert shares and shares[0].status == "holds" and "82.98%" in shares[0].detail
 
 
-def test_other_reports_figures_are_listed_when_no_report_is_named() -> None:
-    from corpus.reader import read_document
+def test_a_question_naming_no_body_is_answered_for_each_bodys_report() -> None:
+    """Neither body's figure is picked for a question that names no body: each report answers in a row."""
     from tests.conftest import SAMPLES
 
     library = Library.from_documents([read_document(SEED), read_document(SAMPLES / "shpt_sfj_2026_budget.pdf")])
     record, _ = ask(library, "三公经费预算数是多少", "x")
-    docs = {record.citations[0].doc} | {a.citations[0].doc for a in record.alternatives}
-    assert docs == {SEED.name, "shpt_sfj_2026_budget.pdf"}
-    assert {record.answer.value, *(a.value for a in record.alternatives)} >= {"137", "10.81"}
+    assert {c.doc for c in record.citations} == {SEED.name, "shpt_sfj_2026_budget.pdf"}
+    assert {row.value for row in record.table} >= {"137", "10.81"}
+    assert "2份报告符合问题" in record.answer.text
+
+
+@pytest.fixture(scope="module")
+def court(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """A report's 其他重要事项 as the Jiangsu court prints it: the vehicles it holds, then their kinds after 其中; a
+    numbered paragraph opening with its item and stating the figure in the next sentence."""
+    report = tmp_path_factory.mktemp("court") / "江苏省高级人民法院2019年度部门预算.txt"
+    report.write_text(
+        "江苏省高级人民法院2019年度部门预算\n\n五、其他重要事项\n"
+        "本部门共有车辆 66 辆，其中，一般公务用车 13 辆、执法执勤用车 38 辆。\n"
+        "（一）因公出国（境）费用。2019 年预算数 48.24 万元，主要用于法治建设业务培训交流。\n",
+        encoding="utf-8",
+    )
+    return Library.from_documents([read_document(report)])
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [
+        ("江苏省高级人民法院2019年共有车辆多少辆？", "66"),  # the whole, never the first kind after 其中
+        ("How many vehicles does the Jiangsu High People's Court have, according to its 2019 budget?", "66"),
+        ("How many law-enforcement duty vehicles does the Jiangsu High People's Court have in 2019?", "38"),
+        ("江苏省高级人民法院2019年因公出国（境）费预算是多少？", "48.24"),
+    ],
+)
+def test_a_whole_before_its_parts_and_an_item_opening_its_paragraph(court: Library, question: str, value: str) -> None:
+    record, _ = ask(court, question)
+    assert record.status == "answered" and record.answer.value == value
+
+
+def test_a_table_named_in_the_question_says_where_to_read() -> None:
+    """ "…收入支出决算总表中，…是多少（按表中所列数字）": the statement's name and a note on it say where the figure is
+    printed, not more of the item."""
+    from tests.conftest import SAMPLES
+
+    library = Library.from_documents([read_document(SAMPLES / "上海市普陀区财政局2024年度部门决算.pdf")])
+    question = "上海市普陀区财政局2024年收入支出决算总表中，年初结转和结余是多少（按表中所列数字）？"
+    record, _ = ask(library, question)
+    assert record.status == "answered" and record.answer.value == "49.14"

@@ -178,3 +178,39 @@ def test_an_english_city_name_two_cities_share_names_either() -> None:
     assert asked(question, [report("苏州市审计局"), report("宿州市审计局")]).bodies == ["宿州市审计局", "苏州市审计局"]
     fuzhou = "How much is the Fuzhou Municipal Bureau of Commerce's government procurement budget in 2026?"
     assert asked(fuzhou, [report("福州市商务局"), report("湖州市退役军人事务局")]).bodies == ["福州市商务局"]
+
+
+def test_a_chinese_question_opening_with_its_year_names_a_body_the_corpus_lacks(library: Library) -> None:
+    """ "2026年苏州市司法局…": a Chinese question that opens with its year is still Chinese; the body it names is not
+    held, so no other 司法局's or 苏州's figure answers it."""
+    record, _ = ask(library, "2026年苏州市司法局部门预算中“三公”经费是多少？")
+    assert record.status == "not_found" and not record.citations
+    assert "语料中没有苏州市司法局的报告" in record.answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "上海市普陀区司法局截至2025年底共有车辆多少辆？",
+        "How many vehicles did the Putuo District Justice Bureau hold as of the end of 2025?",
+    ],
+)
+def test_a_count_as_of_a_year_end_comes_from_the_next_years_budget(library: Library, question: str) -> None:
+    """A 2026 budget counts the vehicles at the end of 2025 ("截至2025年8月31日…共有车辆3辆"): no 2025 report is
+    needed, and the count is dated by its sentence."""
+    record, _ = ask(library, question)
+    assert record.status == "answered" and record.answer.value == "3"
+    assert record.citations[0].doc == PUTUO_BUDGET.name
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How much will the Putuo District Justice Bureau spend on official receptions in 2026?",
+        "How much does the Putuo District Justice Bureau plan to spend on official receptions in 2026?",
+    ],
+)
+def test_money_a_body_will_spend_is_its_budget(library: Library, question: str) -> None:
+    record, question_asked = ask(library, question)
+    assert question_asked.measure == "预算数" and question_asked.report_kind == "预算"
+    assert record.status == "answered" and record.answer.value == "0.83"

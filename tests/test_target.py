@@ -170,3 +170,30 @@ def test_a_chinese_gloss_names_the_item_however_short() -> None:
 def test_notes_and_wholes_around_the_item_are_not_the_item(question: str, items: list[str]) -> None:
     target = resolve(parse_question(question))
     assert target.items == items and not target.codes
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        # the Chinese gloss is the item; "running cost" alone would add 基本支出
+        ("What is the 2026 general-public-budget 'running cost of the organ' (机关运行经费)?", ["admin_running"]),
+        ("How many law-enforcement duty vehicles does the court have?", ["vehicles_enforcement"]),
+        ("How many vehicles does the court have?", ["vehicles"]),
+    ],
+)
+def test_a_glossed_item_and_the_kinds_of_vehicles(question: str, items: list[str]) -> None:
+    assert resolve(parse_question(question)).items[: len(items)] == items
+
+
+@pytest.mark.parametrize(
+    ("question", "year", "relative"),
+    [
+        ("重庆市规划和自然资源局2026年财政拨款收支总表中，上年结转是多少？", 2026, 0),
+        ("What is the 2026 income, excluding the balance carried over from 2025?", 2026, 0),
+        ("What was the balance carried over from last year?", None, 0),
+        ("上年公务接待费是多少？", None, -1),
+    ],
+)
+def test_the_carry_over_from_last_year_is_a_line_of_this_year(question: str, year: int | None, relative: int) -> None:
+    q = parse_question(question)
+    assert (q.year, q.relative_year) == (year, relative)
