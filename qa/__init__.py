@@ -95,10 +95,13 @@ def _per_report(library: Library, question: Question, chosen: list[Report], qid:
         rows.append(row)
     zh = question.lang == "zh"
     cells = [f"{r.label} {r.shown()}" + (f"[{r.n}]" if r.n else "") for r in rows]
+    several = len({r.identity.body for r in chosen}) > 1
     if zh:
-        text = f"{len(rows)}份报告符合问题，请指明年份或报告类型：" + "；".join(cells) + "。"
+        which = "单位、年份或报告类型" if several else "年份或报告类型"
+        text = f"{len(rows)}份报告符合问题，请指明{which}：" + "；".join(cells) + "。"
     else:
-        text = f"{len(rows)} reports fit the question (name the year or kind to choose one): " + "; ".join(cells) + "."
+        which = "body, year or kind" if several else "year or kind"
+        text = f"{len(rows)} reports fit the question (name the {which} to choose one): " + "; ".join(cells) + "."
     status = "answered" if citations else "not_found"
     return Record(
         id=qid, question=question.text, status=status, answer=AnswerValue(text=text), citations=citations, table=rows

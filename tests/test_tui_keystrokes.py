@@ -97,4 +97,4 @@ async def test_keystrokes_per_task() -> None:
         "audit": 1,
         "open finding": 1,
     }
-    assert tab_stops_before > 10
+    assert tab_stops_before > 2 * keys.counts["earlier answer"]  # the shortcut beats tabbing there

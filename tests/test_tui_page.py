@@ -104,7 +104,7 @@ async def test_the_printed_page_follows_the_next_citation_and_says_when_there_is
     app = DqaApp(library=Library.from_documents([putuo, load_document(SEED)]), image_mode="halfcell")
     async with app.run_test(size=(120, 40)) as pilot:
         await ask(pilot, RECEPTION)
-        await ask(pilot, "how much was spent on official vehicles")
+        await ask(pilot, "how much did 资阳市雁江区人民政府办公室 spend on official vehicles")
         await pilot.press("ctrl+up", "ctrl+up", "enter", "p")
         await settle(pilot)
         source = app.query_one("#source", SourcePane)
