@@ -55,8 +55,8 @@ _NUMBERED = r"\s*(?:[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]|
 _WRAP = re.compile(rf"(?<![。；;！？：:，,、\s])[ \t]*\n(?!{_NUMBERED})")
 # a report's own total, opening its sentence with no item named: "上海市普陀区司法局收入预算8695.94万元",
 # "我校2021年支出预算490,808.40万元", "2021年本年预算收入390,140.45万元"
-_SIDE_TOTAL = re.compile(
-    r"(?:^|[,，:：])[^,，:：]{0,30}?(?P<this>本年|当年)?(?:(?:预算|决算)(?P<side>收入|支出)|(?P<side2>收入|支出)(?:预算|决算))"
+_SIDE_TOTAL = re.compile(  # from the clause's start, or its year ("…收支总体情况2026年某局部门预算收入")
+    r"(?:^|[,，:：]|(?<!\d)(?=20\d\d年))[^,，:：]{0,30}?(?P<this>本年|当年)?(?:(?:预算|决算)(?P<side>收入|支出)|(?P<side2>收入|支出)(?:预算|决算))"
     r"(?:数|总额)?(?:为|是)?$"
 )
 _SIDE_LINES = {("收入", False): "inc_grand_total", ("支出", False): "exp_grand_total",

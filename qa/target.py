@@ -115,6 +115,8 @@ def resolve(question: Question) -> Target:
         items = [i for i in items if not any(_contains(schema, i, j) for j in items if j != i)]
     if question.lang == "en":  # "how much of the procurement budget is for services": the part it names
         items = list(dict.fromkeys(_named_part(schema, i, text) or i for i in items))  # a body's words name no part
+    if not items:
+        items = _side_total(question)
     narrower = [n for i in items for n in _narrower(schema, i, items)]
     codes = [c for c in _codes(question) if schema.lines[c].code in text]  # not a code a note rules out
     return Target(
@@ -124,6 +126,36 @@ def resolve(question: Question) -> Target:
         scope=_scope(question, [n for n, _ in names if n not in _SCOPE_WORDS]) or fund_scope,
         names=[n for n, _ in names],
     )
+
+
+_SIDE_BUDGET = re.compile(
+    r"(?P<zh>收入|支出)预算|预算(?P<zh2>收入|支出)|\b(?P<en>income|revenue|spending|expenditure) budget\b"
+    r"|\bbudget(?:ed)? (?P<en2>income|revenue|spending|expenditure)\b",
+    re.I,
+)
+_SIDES = {"收入": "inc_grand_total", "income": "inc_grand_total", "revenue": "inc_grand_total",
+          "支出": "exp_grand_total", "spending": "exp_grand_total", "expenditure": "exp_grand_total"}  # fmt: skip
+# what else an English question about a side's budget may say ("By what percentage does … grow compared with …")
+_SIDE_WORDS_EN = {
+    "s", "budget", "budgeted", "total", "overall", "grow", "growth", "rise", "increase", "decrease", "fall", "change",
+    "cut", "compared", "initial", "over", "previous", "last", "year", "percentage", "percent", "department",
+}  # fmt: skip
+
+
+def _side_total(question: Question) -> list[str]:
+    """A question asking only for a side's budget ("2026年度收入预算比上年增加了多少", "the 2026 income budget … rise
+    over the previous year") asks for that side's total, as the report's own sentence names it ("部门收入预算为
+    15184.81万元"); with any other item word (a line the schema lacks) it names none."""
+    m = _SIDE_BUDGET.search(question.text)
+    if m is None:
+        return []
+    words = {t for group in question.terms for t in group}
+    if question.lang == "zh" and not words <= {"收入", "支出", "本级"}:
+        return []
+    rest = set(re.findall(r"[a-z]+", question.item.lower())) - {m.group(g) for g in ("en", "en2") if m.group(g)}
+    if question.lang == "en" and rest - _SIDE_WORDS_EN - set(_SIDES):
+        return []
+    return [_SIDES[next(g for g in m.groups() if g).lower()]]
 
 
 _ENGLISH_FILLER = {"of", "to", "the", "and", "for", "by", "in", "on", "a", "an"}

@@ -197,3 +197,17 @@ def test_a_glossed_item_and_the_kinds_of_vehicles(question: str, items: list[str
 def test_the_carry_over_from_last_year_is_a_line_of_this_year(question: str, year: int | None, relative: int) -> None:
     q = parse_question(question)
     assert (q.year, q.relative_year) == (year, relative)
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        ("2026年度收入预算比2025年年初预算数增加了多少？", ["inc_grand_total"]),
+        ("By how much does the 2026 income budget of the office rise over the previous year?", ["inc_grand_total"]),
+        ("By what percentage does the 2026 budget revenue grow compared with 2025?", ["inc_grand_total"]),
+        ("What is the 2026 spending budget for dragons?", []),  # a side's budget for an item no schema holds
+        ("How much did the office spend on space exploration?", []),
+    ],
+)
+def test_a_sides_budget_is_that_sides_total(question: str, items: list[str]) -> None:
+    assert resolve(parse_question(question)).items[:1] == items
