@@ -94,9 +94,13 @@ def resolve(question: Question) -> Target:
         # an item glossed in Chinese ("'running cost of the organ' (机关运行经费)") is that item: the English words
         # then only say it again, or name a broader line ("running cost": 基本支出)
         glossed = any(n not in _SCOPE_WORDS for n, _ in names)
-        names = _glosses(text, fitting) + names + ([] if glossed else _english_names(text, fitting))
+        english = [] if glossed else _english_names(text, fitting)
+        names = _glosses(text, fitting) + names + english
     if question.lang == "en" or not names:  # the glossary's Chinese for English words; a follow-up's inherited item
-        own = glossary_terms(_without_bodies(text)) if question.lang == "en" else []  # a body is no 自然资源 line
+        rest = _without_bodies(text)  # a body is no 自然资源 line; a name found is not also its words' glosses
+        for name, _ in english if question.lang == "en" else []:
+            rest = phrase_pattern(name, "s?", "a-z-").sub(" ", rest)
+        own = glossary_terms(rest) if question.lang == "en" else []
         inherited = question.lang != "en" or (question.follow_up and not own)  # "and in 2018?" keeps its item
         for group in question.terms if inherited else own:
             found = next((found for term in group if (found := _chinese_names(term, fitting))), [])

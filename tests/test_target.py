@@ -211,3 +211,15 @@ def test_the_carry_over_from_last_year_is_a_line_of_this_year(question: str, yea
 )
 def test_a_sides_budget_is_that_sides_total(question: str, items: list[str]) -> None:
     assert resolve(parse_question(question)).items[:1] == items
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        # the English name found is not also the glossary's reading of its words ("operating expenses": 公用经费)
+        ("What were the bureau's institutional operating expenses in its 2024 final accounts?", ["admin_running"]),
+        ("Of the university's 2024 budgeted business income, how much comes from education fees?", ["inc_tuition"]),
+    ],
+)
+def test_an_english_name_found_is_not_read_again_word_by_word(question: str, items: list[str]) -> None:
+    assert resolve(parse_question(question)).items == items
