@@ -128,6 +128,8 @@ def parse_comparison(text: str, catalogue: list[Report]) -> Comparison | None:
     rank_ = (_RANK_EN if lang == "en" else _RANK_ZH).search(text)
     trend = (_TREND_EN if lang == "en" else _TREND_ZH).search(text)
     want = asked(text, catalogue)
+    if rank_ and rank_.group() == "各单位" and len(want.bodies) == 1:
+        rank_ = None  # "湖州市卫生健康委员会…各单位培训费": the body's units together, one report's figure
     years = want.years
     order = "least" if _LEAST.search(text) else "most" if _MOST.search(text) else None
     items = _items(text, lang, catalogue)

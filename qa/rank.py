@@ -50,6 +50,8 @@ class Candidate:
 def rank(library: Library, q: Question, doc_ids: list[str], passages: list[Hit]) -> list[Candidate]:
     """Facts that could answer, best first; empty when none is confident enough."""
     target = resolve(q)
+    if target.within and not target.items:
+        return []  # a 项 of a named 款 the schema does not list: no other line's figure stands in for it
     if target.items and not _asks_more(q, target, library, doc_ids):
         ranked = _on_schema(library, q, target, doc_ids, passages)
         if ranked:

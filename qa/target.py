@@ -76,6 +76,7 @@ class Target(BaseModel):
     narrower: list[str] = Field(default_factory=list, description="narrower lines, offered only as alternatives")
     scope: str | None = None
     names: list[str] = Field(default_factory=list, description="the names as they stood in the question")
+    within: str | None = Field(None, description="the 类/款 whose 项 of a shared name is asked (its 行政运行)")
 
 
 def resolve(question: Question) -> Target:
@@ -119,7 +120,10 @@ def resolve(question: Question) -> Target:
         items = [i for i in items if not any(_contains(schema, i, j) for j in items if j != i)]
     if question.lang == "en":  # "how much of the procurement budget is for services": the part it names
         items = list(dict.fromkeys(_named_part(schema, i, text) or i for i in items))  # a body's words name no part
-    if not items:
+    within = _function_within(schema, names)
+    if within is not None:
+        items = [i for i in items if _contains(schema, within, i)]
+    if not items and within is None:
         items = _side_total(question)
     narrower = [n for i in items for n in _narrower(schema, i, items)]
     codes = [c for c in _codes(question) if schema.lines[c].code in text]  # not a code a note rules out
@@ -127,9 +131,23 @@ def resolve(question: Question) -> Target:
         items=codes + [i for i in items if i not in narrower and i not in codes],
         narrower=[n for n in narrower if n not in codes],
         codes=codes,
+        within=within,
         scope=_scope(question, [n for n, _ in names if n not in _SCOPE_WORDS]) or fund_scope,
         names=[n for n, _ in names],
     )
+
+
+def _function_within(schema: Schema, names: list[tuple[str, list[str]]]) -> str | None:
+    """The 类 or 款 a question names beside a 项 name many 款 share ("行政运行 under 民政管理事务"): the 项 of that
+    款 is asked, never the 款's total nor another 款's 行政运行 (no such 项 in the schema: none is answered)."""
+    shared = [ids for _, ids in names if len([i for i in ids if i in schema.lines]) > 1]
+    if not shared:
+        return None
+    wholes = [
+        i for _, ids in names if len(ids) == 1 and (line := schema.lines.get(ids[0])) is not None
+        and line.classification == "function" and line.level in ("类", "款") for i in ids
+    ]  # fmt: skip
+    return wholes[0] if len(wholes) == 1 else None
 
 
 _SIDE_BUDGET = re.compile(

@@ -54,6 +54,9 @@ def test_recognises_comparison_and_trend_questions(library: Library) -> None:
     scopes = parse("普陀区司法局2026年部门预算和单位预算的机关运行经费分别是多少？")
     assert scopes.mode == "scopes" and scopes.bodies == ["上海市普陀区司法局"]
     assert parse("how much was spent on official vehicles") is None
+    # "各单位" after one named body is its units together, one report's figure: no ranking
+    assert parse("上海市普陀区司法局2026年各单位培训费预算比上年减少了多少？") is None
+    assert parse("各单位2026年培训费预算").mode == "rank"
 
 
 def test_ranking_compares_yuan_across_units_and_kinds(library: Library) -> None:

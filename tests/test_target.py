@@ -223,3 +223,16 @@ def test_a_sides_budget_is_that_sides_total(question: str, items: list[str]) -> 
 )
 def test_an_english_name_found_is_not_read_again_word_by_word(question: str, items: list[str]) -> None:
     assert resolve(parse_question(question)).items == items
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [
+        ("住房保障支出中的住房公积金是多少？", ["f2210201"]),  # the function line, not the economic 30113
+        # 民政管理事务's 行政运行 is not in the schema: neither the 款's total nor another 款's 行政运行 answers
+        ("What is the budget for administrative operation (行政运行) of civil affairs management (民政管理事务)?", []),
+    ],
+)
+def test_a_shared_item_name_under_a_named_class_is_that_classs_item(question: str, items: list[str]) -> None:
+    target = resolve(parse_question(question))
+    assert target.items == items and target.within
