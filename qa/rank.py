@@ -25,8 +25,9 @@ from qa.match import GENERIC, item_score
 from qa.question import Question
 from qa.record import Alternative, cite
 from qa.render import format_yuan, shown
-from qa.target import Target, item_kind, names_an_item, resolve, says_where
+from qa.target import Target, item_kind, names_an_item, resolve, what_is_asked
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 _PRINTED_NUMBER = re.compile(r"[-(]?\d[\d,]*(?:\.\d+)?\)?")
 MIN_ITEM_SCORE = 0.62
 CLOSE = 0.15
@@ -80,9 +81,12 @@ def _asks_more(q: Question, target: Target, library: Library, doc_ids: list[str]
     names += [label_key(n) for i in (*target.items, *target.narrower) for n in _item_names(schema, i)]
     docs = [library.documents[i] for i in doc_ids]
     labels: list[str] | None = None
+    glossed = q.lang == "en" and any(_CJK.search(n) for n in target.names)
     for group in q.terms:
-        terms = [label_key(t) for t in group]
-        if any(len(t) < 4 or t in GENERIC or names_an_item(t) or says_where(t, q.text) for t in terms):
+        if glossed and not any(t in q.text for t in group):
+            continue  # the glossary's reading of English words that describe an item the question glosses
+        terms = [label_key(what_is_asked(t, q.text)) for t in group]
+        if any(len(t) < 4 or t in GENERIC or names_an_item(t) for t in terms):
             continue
         if any(_names_report(t, d) for t in group for d in docs):
             continue

@@ -58,14 +58,19 @@ _AROUND_NAMES = re.compile(
 # "(the 三公 statement, not the 30216 line)"): it says where to read the item, it names no item
 _STATEMENT_NOTE = re.compile(r"[（(][^（()）]*(?:口径|表|\b(?:statement|table|line|column)s?\b)[^（()）]*[)）]", re.I)
 _GLOSS = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]")
-_A_TABLE = re.compile(r"表[中里内]?$")  # "收支总表中": where the figure is printed
+_A_TABLE = re.compile(r"^.*表(?:[中里内]的?|的)?")  # "收支总表中", "…总表中的基本支出": where it is printed
+_TABLE_NAMED = re.compile(r"[\u4e00-\u9fff“”\"]{2,24}?表(?=[中里内的，,]|$)")  # "部门支出总体情况表"
 _GENERIC = {"合计", "总计", "小计", "支出", "收入", "其他", "项目", "服务", "工程", "货物"}
 
 
-def says_where(term: str, text: str) -> bool:
-    """The question's word says where to read the item, not what it is: a table's name ("收支总表中") or a word of
-    a note on which statement is meant ("（按表中所列数字）")."""
-    return bool(_A_TABLE.search(term)) or any(term in note for note in _STATEMENT_NOTE.findall(text))
+def what_is_asked(term: str, text: str) -> str:
+    """The part of a question's word that names the item: without the table it says to read it in ("部门支出总体
+    情况表中的基本支出" → "基本支出", "收支总表中" → ""); nothing of a note on which statement is meant ("（按表中
+    所列数字）")."""
+    where = [*_STATEMENT_NOTE.findall(text), *_TABLE_NAMED.findall(text)]
+    if any(term in span for span in where):
+        return ""
+    return _A_TABLE.sub("", term)
 
 
 class Target(BaseModel):

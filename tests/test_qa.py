@@ -184,3 +184,20 @@ def test_a_table_named_in_the_question_says_where_to_read() -> None:
     question = "上海市普陀区财政局2024年收入支出决算总表中，年初结转和结余是多少（按表中所列数字）？"
     record, _ = ask(library, question)
     assert record.status == "answered" and record.answer.value == "49.14"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "西南大学2024年收入支出决算总体情况表中的事业收入是多少？",  # the table's name, split at its 情况
+        "How much income from the professional activities of its public institutions (事业收入) did 西南大学 report?",
+    ],
+)
+def test_a_table_named_and_a_glossed_item_ask_for_no_more(question: str) -> None:
+    """The name of the table to read in, split by the question's stop words, is where to read; an English
+    description of an item the question glosses is the item, not more of it (it had answered 事业收入's change)."""
+    from tests.conftest import SAMPLES
+
+    library = Library.from_documents([read_document(SAMPLES / "28_swu_2024_final_accounts__download.jsp.pdf")])
+    record, _ = ask(library, question)
+    assert record.status == "answered" and record.answer.value == "144017.87"
