@@ -28,6 +28,7 @@ from qa.render import format_yuan, shown
 from qa.target import Target, item_kind, names_an_item, resolve, what_is_asked
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ROW_NAMED = re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)(?:这|那)?一行")  # the row a question names by its label
 _PRINTED_NUMBER = re.compile(r"[-(]?\d[\d,]*(?:\.\d+)?\)?")
 MIN_ITEM_SCORE = 0.62
 CLOSE = 0.15
@@ -81,6 +82,9 @@ def _asks_more(q: Question, target: Target, library: Library, doc_ids: list[str]
     names += [label_key(n) for i in (*target.items, *target.narrower) for n in _item_names(schema, i)]
     docs = [library.documents[i] for i in doc_ids]
     labels: list[str] | None = None
+    row = _ROW_NAMED.search(q.text)
+    if row and not any(n and n in label_key(row.group(1)) for n in names):
+        return True  # "局本级（广州市司法局）一行的收入合计": that row, named by what the schema's names are not
     glossed = q.lang == "en" and any(_CJK.search(n) for n in target.names)
     for group in q.terms:
         if glossed and not any(t in q.text for t in group):

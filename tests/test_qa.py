@@ -201,3 +201,14 @@ def test_a_table_named_and_a_glossed_item_ask_for_no_more(question: str) -> None
     library = Library.from_documents([read_document(SAMPLES / "28_swu_2024_final_accounts__download.jsp.pdf")])
     record, _ = ask(library, question)
     assert record.status == "answered" and record.answer.value == "144017.87"
+
+
+def test_a_row_named_by_its_unit_is_not_the_tables_total() -> None:
+    """ "…收入总体情况表中，局本级一行的收入合计": the row of one unit, which no schema line names; the table's 合计 is
+    another figure, so the answer is not found."""
+    from tests.conftest import SAMPLES
+
+    library = Library.from_documents([read_document(SAMPLES / "上海市普陀区财政局2024年度部门决算.pdf")])
+    question = "上海市普陀区财政局2024年收入决算表中，局本级（上海市普陀区财政局）一行的本年收入合计是多少？"
+    record, _ = ask(library, question)
+    assert record.status == "not_found"
