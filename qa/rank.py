@@ -28,6 +28,7 @@ from qa.render import format_yuan, shown
 from qa.target import Target, item_kind, names_an_item, resolve, what_is_asked
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_GLOSS = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,40})\s*[)）]")  # "(广州市第四次全国农业普查经费)"
 _ROW_NAMED = re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)(?:这|那)?一行")  # the row a question names by its label
 _PRINTED_NUMBER = re.compile(r"[-(]?\d[\d,]*(?:\.\d+)?\)?")
 MIN_ITEM_SCORE = 0.62
@@ -264,6 +265,7 @@ def _names_a_body(q: Question) -> bool:
 def _by_words(library: Library, q: Question, doc_ids: list[str], passages: list[Hit]) -> list[Candidate]:
     """A question outside the schema: label words against the facts the schema could not place."""
     near = _passage_bonus(passages)
+    glossed = {label_key(g) for g in _GLOSS.findall(q.text)} if q.lang == "en" else set()
     out: list[Candidate] = []
     for doc_id in doc_ids:
         doc = library.documents[doc_id]
@@ -288,6 +290,10 @@ def _by_words(library: Library, q: Question, doc_ids: list[str], passages: list[
             score = item + _measure_fit(q, fact, doc) + boost
             if _collides_with_budget(fact, library.facts[doc_id]):
                 score -= 0.1
+            if label_key(fact.subject) in glossed:
+                score += 0.2  # the very name the question glosses, not a longer one that holds it (…宣传经费)
+            if fact.source == "table" and (fact.column or "").startswith("total"):
+                score += 0.05  # of a row's columns, its 合计 (a fund's or a carry-over's column may be 0.00)
             out.append(Candidate(fact, doc, score, item))
     out.sort(key=lambda c: (-c.score, c.fact.page, c.fact.start or 0))
     return _consensus(out, q.total, library.facts)
@@ -326,18 +332,17 @@ def _other_column(one: Fact, other: Fact) -> bool:
 
 
 def _restatements(fact: Fact, facts: list[Fact]) -> int:
-    """How often the report prints this value for this item (the same schema line and scope, or a like label)."""
+    """How often the report prints this value for this item (the same schema line and scope, or a like label), each
+    place once: the 0.00 columns of one row (政府性基金, 国有资本经营 …) are one print, not four."""
     if fact.line:
-        return sum(
-            1 for f in facts if (f.line, f.scope) == (fact.line, fact.scope) and _value_key(f) == _value_key(fact)
-        )
-    return sum(
-        1
-        for f in facts
-        if f.measure == fact.measure
-        and _value_key(f) == _value_key(fact)
-        and similar_subjects(f.subject, fact.subject) >= 0.6
-    )
+        same = [f for f in facts if (f.line, f.scope) == (fact.line, fact.scope) and _value_key(f) == _value_key(fact)]
+    else:
+        same = [
+            f for f in facts
+            if f.measure == fact.measure and _value_key(f) == _value_key(fact)
+            and similar_subjects(f.subject, fact.subject) >= 0.6
+        ]  # fmt: skip
+    return len({(f.table_id, f.row) if f.source == "table" else (f.page, f.start) for f in same})
 
 
 def _collides_with_budget(fact: Fact, facts: list[Fact]) -> bool:

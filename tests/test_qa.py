@@ -212,3 +212,37 @@ def test_a_row_named_by_its_unit_is_not_the_tables_total() -> None:
     question = "上海市普陀区财政局2024年收入决算表中，局本级（上海市普陀区财政局）一行的本年收入合计是多少？"
     record, _ = ask(library, question)
     assert record.status == "not_found"
+
+
+@pytest.fixture(scope="module")
+def projects(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """A project table as 广州 and 珠海 print it: a project whose name holds another's, and a row whose fund columns
+    beside its 合计 are 0.00."""
+    rows = [
+        ["项目名称", "合计", "一般公共预算", "政府性基金预算", "国有资本经营预算", "其他资金"],
+        ["广州市第四次全国农业普查宣传经费", "0.00", "0.00", "0.00", "0.00", "0.00"],
+        ["广州市第四次全国农业普查经费", "534.72", "534.72", "0.00", "0.00", "0.00"],
+        ["港珠澳大桥珠海公路口岸运营管理费", "6,500.00", "6,500.00", "0.00", "0.00", "0.00"],
+    ]
+    table = "\n\n".join("\n".join("\t" + c for c in r) for r in rows)
+    report = tmp_path_factory.mktemp("projects") / "珠海市商务局2026年部门预算.txt"
+    report.write_text(
+        f"珠海市商务局2026年部门预算\n\n2026年项目支出表\n单位：万元\n\n{table}\n\n\n"
+        "重点项目：港珠澳大桥珠海公路口岸运营管理费 6500 万元，用于口岸运行维护。\n",
+        encoding="utf-8",
+    )
+    return Library.from_documents([read_document(report)])
+
+
+@pytest.mark.parametrize(
+    ("question", "yuan"),
+    [
+        ("How much is set aside in 2026 for the agricultural census (广州市第四次全国农业普查经费)?", "5347200"),
+        ("珠海市商务局2026年重点项目中，港珠澳大桥珠海公路口岸运营管理费预算是多少？", "65000000"),
+    ],
+)
+def test_a_projects_own_name_and_row_total_not_a_longer_name_or_a_zero_column(
+    projects: Library, question: str, yuan: str
+) -> None:
+    record, _ = ask(projects, question)
+    assert record.status == "answered" and record.answer.yuan == yuan
