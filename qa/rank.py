@@ -22,13 +22,11 @@ from corpus.schema import Line, Schema, label_key, load_schema
 from index.search import Hit
 from qa.library import Library
 from qa.match import GENERIC, item_score
-from qa.question import Question
+from qa.question import Question, detect_lang
 from qa.record import Alternative, cite
 from qa.render import format_yuan, shown
-from qa.target import Target, item_kind, names_an_item, resolve, what_is_asked
+from qa.target import GLOSS, Target, item_kind, names_an_item, resolve, what_is_asked
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_GLOSS = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,40})\s*[)）]")  # "(广州市第四次全国农业普查经费)"
 _ROW_NAMED = re.compile(r"([\u4e00-\u9fff（）()]{2,30}?)(?:这|那)?一行")  # the row a question names by its label
 _PRINTED_NUMBER = re.compile(r"[-(]?\d[\d,]*(?:\.\d+)?\)?")
 MIN_ITEM_SCORE = 0.62
@@ -86,7 +84,7 @@ def _asks_more(q: Question, target: Target, library: Library, doc_ids: list[str]
     row = _ROW_NAMED.search(q.text)
     if row and not any(n and n in label_key(row.group(1)) for n in names):
         return True  # "局本级（广州市司法局）一行的收入合计": that row, named by what the schema's names are not
-    glossed = q.lang == "en" and any(_CJK.search(n) for n in target.names)
+    glossed = q.lang == "en" and any(detect_lang(n) == "zh" for n in target.names)
     for group in q.terms:
         if glossed and not any(t in q.text for t in group):
             continue  # the glossary's reading of English words that describe an item the question glosses
@@ -265,7 +263,7 @@ def _names_a_body(q: Question) -> bool:
 def _by_words(library: Library, q: Question, doc_ids: list[str], passages: list[Hit]) -> list[Candidate]:
     """A question outside the schema: label words against the facts the schema could not place."""
     near = _passage_bonus(passages)
-    glossed = {label_key(g) for g in _GLOSS.findall(q.text)} if q.lang == "en" else set()
+    glossed = {label_key(g) for g in GLOSS.findall(q.text)} if q.lang == "en" else set()
     out: list[Candidate] = []
     for doc_id in doc_ids:
         doc = library.documents[doc_id]

@@ -57,7 +57,7 @@ _AROUND_NAMES = re.compile(
 # a note in brackets on which statement or column is meant ("（“三公”经费、会议费、培训费表的口径）",
 # "(the 三公 statement, not the 30216 line)"): it says where to read the item, it names no item
 _STATEMENT_NOTE = re.compile(r"[（(][^（()）]*(?:口径|表|\b(?:statement|table|line|column)s?\b)[^（()）]*[)）]", re.I)
-_GLOSS = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,8})\s*[)）]")
+GLOSS = re.compile(r"[（(]\s*([\u4e00-\u9fff]{2,40})\s*[)）]")  # a Chinese name in brackets: "(公务用车购置费)"
 _A_TABLE = re.compile(r"^.*表(?:[中里内]的?|的)?")  # "收支总表中", "…总表中的基本支出": where it is printed
 _TABLE_NAMED = re.compile(r"[\u4e00-\u9fff“”\"]{2,24}?表(?=[中里内的，,]|$)")  # "部门支出总体情况表"
 _GENERIC = {"合计", "总计", "小计", "支出", "收入", "其他", "项目", "服务", "工程", "货物"}
@@ -332,7 +332,7 @@ def _english_key(text: str) -> str:
 def _glosses(text: str, fitting: Callable[[list[str]], list[str]]) -> list[tuple[str, list[str]]]:
     """A Chinese gloss in brackets in an English question ("for works (工程)") is exactly the item, however short."""
     found = []
-    for gloss in _GLOSS.findall(text):
+    for gloss in GLOSS.findall(text):
         ids = fitting(_all_chinese_names().get(label_key(gloss), []))
         if ids and label_key(gloss) in _GENERIC:
             found.append((gloss, ids))
