@@ -100,15 +100,16 @@ async def ask_in_browser(devtools_port: int, url: str) -> str:
     import aiohttp
 
     async with aiohttp.ClientSession() as http:
-        for _ in range(50):
+        pages: list[dict] = []
+        deadline = time.monotonic() + 90  # Chromium starts in 1–2 s alone, in over 10 s beside the rest of the suite
+        while not pages and time.monotonic() < deadline:
             try:
                 async with http.get(f"http://127.0.0.1:{devtools_port}/json/list") as response:
                     pages = [t for t in await response.json() if t["type"] == "page"]
-                if pages:
-                    break
             except aiohttp.ClientError:
                 pass
             await asyncio.sleep(0.2)
+        assert pages, "Chromium's DevTools endpoint never listed a page"
         async with http.ws_connect(pages[0]["webSocketDebuggerUrl"], max_msg_size=0) as ws:
             tools = DevTools(ws)
             await tools.call("Page.enable")
